@@ -1,0 +1,1 @@
+"""The ``synthtab`` command line (typer + rich); see :mod:`synthtab.cli.app`."""

@@ -1,0 +1,297 @@
+"""The ``synthtab`` command line: fit, sample, inspect, models, demo.
+
+Every synthtab error (and every file-access error) is printed as one red line
+on stderr, without a traceback, and the command exits with code 2. Results go
+to stdout; progress and status go to stderr.
+
+>>> from typer.testing import CliRunner
+>>> CliRunner().invoke(app, ["--help"]).exit_code
+0
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from synthtab.cli.render import (
+    cli_errors,
+    fit_report_table,
+    mapping_table,
+    models_table,
+    out_console,
+    params_table,
+    schema_table,
+    stage_progress,
+    status,
+)
+
+if TYPE_CHECKING:
+    from synthtab import Synthesizer
+
+app = typer.Typer(
+    name="synthtab",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+# synthtab (and so pandas) is imported inside the commands: `synthtab --help` stays fast.
+
+Seed = Annotated[int, typer.Option("--seed", help="Seed: the same seed gives the same output.")]
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from synthtab import __version__
+
+        out_console().print(f"synthtab {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Synthetic tabular data: learn a table, then sample new rows that keep its statistics."""
+
+
+def parse_value(text: str) -> Any:
+    """A command-line value: JSON when it parses (1, 2.5, true, null, [1, 9]), else the text.
+
+    JSON lists become tuples (a range for a condition). Strings such as
+    ``>50K`` stay strings; quote a number to keep it a string: ``'"42"'``.
+
+    >>> parse_value("3"), parse_value("0.5"), parse_value("true"), parse_value(">50K")
+    (3, 0.5, True, '>50K')
+    >>> parse_value("[20, 40]")
+    (20, 40)
+    """
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text
+    return tuple(value) if isinstance(value, list) else value
+
+
+def parse_pairs(items: list[str] | None, *, option: str, metavar: str) -> dict[str, str]:
+    """``["a=1", "b=x"]`` to ``{"a": "1", "b": "x"}``; a usage error for a malformed item.
+
+    >>> parse_pairs(["epochs=10", "name=a=b"], option="--param", metavar="KEY=VALUE")
+    {'epochs': '10', 'name': 'a=b'}
+    """
+    pairs: dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(f"Expected {metavar}, got {item!r}.", param_hint=option)
+        pairs[key] = value
+    return pairs
+
+
+def _load(path: Path) -> Synthesizer:
+    from synthtab import Synthesizer
+    from synthtab.errors import ModelFileError
+
+    if path.is_dir():
+        raise ModelFileError(f"The model path '{path}' is a folder; give a .synth file.")
+    if not path.exists():
+        raise ModelFileError(f"The model file '{path}' does not exist.")
+    return Synthesizer.load(path)
+
+
+def _check_model_name(name: str) -> None:
+    from synthtab.models import model_registry
+
+    model_registry.get(name)  # raises UnknownNameError with "Did you mean ...?"
+
+
+def _check_rows(rows: int) -> None:
+    from synthtab.errors import InvalidParameterError
+
+    if rows < 1:
+        raise InvalidParameterError(
+            f"The --rows option must be a whole number of rows >= 1. Got {rows} instead."
+        )
+
+
+@app.command()
+def fit(
+    data: Annotated[Path, typer.Argument(help="The table to learn: .csv, .tsv, .parquet or .pq.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to save the model (a .synth file).")
+    ],
+    model: Annotated[
+        str, typer.Option("--model", "-m", help="Model name; list them with `synthtab models`.")
+    ] = "copula",
+    seed: Seed = 0,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            "-p",
+            metavar="KEY=VALUE",
+            help="A model parameter, repeatable; VALUE is read as JSON when it parses.",
+        ),
+    ] = None,
+    override: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="COLUMN=KIND",
+            help="Force a column kind (numeric, integer, categorical, boolean, datetime, "
+            "identifier, pii); repeatable.",
+        ),
+    ] = None,
+) -> None:
+    """Learn a table and save the fitted model."""
+    params = {
+        k: parse_value(v)
+        for k, v in parse_pairs(param, option="--param", metavar="KEY=VALUE").items()
+    }
+    overrides = parse_pairs(override, option="--override", metavar="COLUMN=KIND")
+    with cli_errors():
+        from synthtab import Synthesizer
+        from synthtab.io import check_writable, read_table
+
+        # checks the model name, the seed and the parameters before any data is read
+        synth = Synthesizer(model, seed=seed, overrides=overrides or None, **params)
+        check_writable(output, option="model file")
+        frame = read_table(data)
+        status(f"Read {len(frame):,} rows × {frame.shape[1]} columns from {data}.")
+        started = time.perf_counter()
+        with stage_progress() as progress:
+            synth.fit(frame, progress=progress)
+        seconds = time.perf_counter() - started
+        path = synth.save(output)
+    out_console().print(
+        f"Fitted the '{model}' model (seed {seed}) on {len(frame):,} rows × "
+        f"{frame.shape[1]} columns in {seconds:.2f} s and saved it to {path}. "
+        f"Sample from it with: synthtab sample {path} -n 1000 -o synthetic.csv",
+        soft_wrap=True,
+    )
+
+
+def _conditions(items: list[str] | None, synth: Synthesizer) -> Any:
+    """A Condition from ``column=value`` items; a raw label the model knows stays a string."""
+    pairs = parse_pairs(items, option="--condition", metavar="COLUMN=VALUE")
+    if not pairs:
+        return None
+    from synthtab import Condition
+
+    schema = synth.schema_
+    values: dict[str, Any] = {}
+    for column, text in pairs.items():
+        known = schema[column].categories if column in schema else None
+        values[column] = text if known and text in known else parse_value(text)
+    return Condition(values)
+
+
+@app.command()
+def sample(
+    model_file: Annotated[Path, typer.Argument(help="A model saved by `synthtab fit`.")],
+    rows: Annotated[int, typer.Option("--rows", "-n", help="How many rows to generate.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the rows: .csv or .parquet.")
+    ],
+    seed: Annotated[
+        int | None,
+        typer.Option(help="Seed for this draw; default: the model's seed (same rows each time)."),
+    ] = None,
+    condition: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="COLUMN=VALUE",
+            help="Fix a column, repeatable; VALUE is JSON when it parses ([20,40] is a range).",
+        ),
+    ] = None,
+) -> None:
+    """Generate rows from a saved model and write them to a file."""
+    parse_pairs(condition, option="--condition", metavar="COLUMN=VALUE")  # usage errors first
+    with cli_errors():
+        from synthtab.io import check_table_output, write_table
+
+        _check_rows(rows)
+        check_table_output(output)
+        synth = _load(model_file)
+        conditions = _conditions(condition, synth)
+        started = time.perf_counter()
+        with stage_progress(unit="rows") as progress:
+            frame = synth.sample(rows, seed=seed, conditions=conditions, progress=progress)
+        seconds = time.perf_counter() - started
+        path = write_table(frame, output)
+    rate = f" ({len(frame) / seconds:,.0f} rows/s)" if seconds > 0 else ""
+    out_console().print(
+        f"Wrote {len(frame):,} rows × {frame.shape[1]} columns to {path} in {seconds:.2f} s{rate}.",
+        soft_wrap=True,
+    )
+
+
+@app.command()
+def inspect(
+    model_file: Annotated[Path, typer.Argument(help="A model saved by `synthtab fit`.")],
+) -> None:
+    """Show a saved model: its schema, parameters and fit report."""
+    with cli_errors():
+        synth = _load(model_file)
+        report = synth.fit_report_.to_dict()
+        params: dict[str, Any] = {k: v for k, v in synth.get_params().items() if k != "overrides"}
+        params.update(synth.model_params_)
+        overrides: Mapping[str, Any] = synth.get_params().get("overrides") or {}
+    console = out_console()
+    console.print(
+        f"{model_file}: a '{params.get('model')}' model fitted on "
+        f"{report.get('n_rows', 0):,} rows × {len(synth.schema_)} columns.",
+        soft_wrap=True,
+    )
+    console.print(schema_table(synth.schema_))
+    console.print(mapping_table("Parameters", params))
+    if overrides:
+        console.print(mapping_table("Column kind overrides", overrides))
+    console.print(fit_report_table(report))
+
+
+@app.command()
+def models(
+    name: Annotated[
+        str | None, typer.Argument(help="Show the parameters of this model instead.")
+    ] = None,
+) -> None:
+    """List the models you can fit, or the parameters of one."""
+    with cli_errors():
+        from synthtab.models import model_registry
+
+        table = (
+            models_table(model_registry) if name is None else params_table(model_registry.get(name))
+        )
+    out_console().print(table)
+
+
+@app.command()
+def demo(
+    rows: Annotated[int, typer.Option("--rows", "-n", help="Synthetic rows to generate.")] = 2000,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the model and the rows.")] = Path(
+        "synthtab-demo"
+    ),
+    model: Annotated[str, typer.Option("--model", "-m", help="Model to fit.")] = "copula",
+    seed: Seed = 0,
+) -> None:
+    """Fit a model on scikit-learn's breast cancer table, sample it, and compare."""
+    from synthtab.cli.demo import run_demo
+
+    with cli_errors():
+        _check_rows(rows)
+        _check_model_name(model)
+        run_demo(rows=rows, out=out, model=model, seed=seed)
+
+
+def main() -> None:
+    """Entry point of the ``synthtab`` console script."""
+    app()

@@ -1,0 +1,212 @@
+"""Exact codecs between a raw pandas column and its canonical numpy form.
+
+Canonical forms: numbers and datetimes are float64 with NaN for missing
+(datetimes in epoch seconds, UTC); labels are int64 codes into
+``spec.categories`` with -1 for missing. Decoding accepts any model output and
+always returns a valid column: rounded, clipped to the training range, in the
+exact dtype and storage format of the real one (YYYYMMDD integers and date
+strings included).
+
+>>> import pandas as pd
+>>> from synthtab.schema import infer_schema
+>>> s = pd.Series([20200131, 20210315, 20200131], name="day")
+>>> spec = infer_schema(s.to_frame())["day"]
+>>> from_canonical(to_canonical(s, spec), spec).tolist()
+[20200131, 20210315, 20200131]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from synthtab.errors import InvalidParameterError
+from synthtab.random import integer_seed
+from synthtab.schema.datetimes import YYYYMMDD, unit_nanoseconds
+from synthtab.schema.spec import ColumnKind, ColumnSpec
+
+#: Faker values generated per call at most; larger requests draw from this pool.
+PII_POOL = 5_000
+
+
+# -- to canonical ---------------------------------------------------------------------
+
+
+def parse_datetimes(series: pd.Series, fmt: str | None) -> pd.Series:
+    """Datetimes of a column stored as datetime64, text in ``fmt``, or YYYYMMDD ints."""
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return series
+    if fmt == YYYYMMDD and pd.api.types.is_numeric_dtype(series.dtype):
+        text = series.astype("Int64").astype("string")
+        return pd.to_datetime(text, format=fmt, errors="coerce")
+    return pd.to_datetime(series, format=fmt, errors="coerce")
+
+
+def _epoch_seconds(stamps: pd.Series) -> np.ndarray:
+    if getattr(stamps.dtype, "tz", None) is not None:
+        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+    ns = stamps.astype("datetime64[ns]").to_numpy()
+    out = ns.astype(np.int64) / 1e9
+    out[np.isnat(ns)] = np.nan
+    return out
+
+
+def _numbers_to_canonical(series: pd.Series, spec: ColumnSpec) -> np.ndarray:
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _datetimes_to_canonical(series: pd.Series, spec: ColumnSpec) -> np.ndarray:
+    return _epoch_seconds(parse_datetimes(series, spec.datetime_format))
+
+
+def _labels_to_canonical(series: pd.Series, spec: ColumnSpec) -> np.ndarray:
+    index = pd.Index(list(spec.categories or ()), dtype=object)
+    return index.get_indexer(series.astype(object)).astype(np.int64)
+
+
+def to_canonical(series: pd.Series, spec: ColumnSpec) -> np.ndarray:
+    """The canonical array of one raw column (see the module docstring)."""
+    return _TO_CANONICAL[spec.kind](series, spec)
+
+
+# -- from canonical -------------------------------------------------------------------
+
+
+def _restore(values: np.ndarray | pd.Series, dtype: str, name: str) -> pd.Series:
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if dtype == "object":
+        out = series.astype(object)
+        return out.where(out.notna(), np.nan).rename(name)
+    return series.astype(dtype).rename(name)
+
+
+def _numbers_from_canonical(values: np.ndarray, spec: ColumnSpec) -> pd.Series:
+    x = np.asarray(values, dtype=np.float64)
+    decimals = 0 if spec.kind is ColumnKind.INTEGER else spec.decimals
+    if decimals is not None:
+        x = np.round(x, decimals)
+    x = np.clip(x, spec.minimum, spec.maximum) if spec.minimum is not None else x
+    if np.isnan(x).any() and _is_numpy_integer(spec.dtype):
+        x = np.where(np.isnan(x), spec.minimum or 0.0, x)  # a non-nullable column
+    return _restore(x, spec.dtype, spec.name)
+
+
+def _is_numpy_integer(dtype: str) -> bool:
+    try:
+        return np.dtype(dtype).kind in "iub"
+    except TypeError:  # a pandas extension dtype such as Int64
+        return False
+
+
+def _datetimes_from_canonical(values: np.ndarray, spec: ColumnSpec) -> pd.Series:
+    x = np.clip(np.asarray(values, dtype=np.float64), spec.minimum, spec.maximum)
+    step = unit_nanoseconds(spec.datetime_resolution or "s")
+    missing = np.isnan(x)
+    counts = np.round(np.where(missing, 0.0, x) * (1e9 / step)).astype(np.int64)
+    ns = (counts * step).astype("datetime64[ns]")
+    ns[missing] = np.datetime64("NaT")
+    stamps = pd.Series(ns)
+    dtype = pd.api.types.pandas_dtype(spec.dtype)
+    tz = getattr(dtype, "tz", None)
+    if tz is not None:
+        stamps = stamps.dt.tz_localize("UTC").dt.tz_convert(tz)
+    if spec.datetime_format is None:
+        return _restore(stamps, spec.dtype, spec.name)
+    text = stamps.dt.strftime(spec.datetime_format)
+    if pd.api.types.is_numeric_dtype(dtype):
+        return _restore(pd.to_numeric(text), spec.dtype, spec.name)
+    return _restore(text.astype(object).where(~missing, None), spec.dtype, spec.name)
+
+
+def _labels_from_canonical(values: np.ndarray, spec: ColumnSpec) -> pd.Series:
+    labels = np.empty(len(spec.categories or ()), dtype=object)
+    labels[:] = list(spec.categories or ())
+    codes = np.asarray(values, dtype=np.int64)
+    valid = (codes >= 0) & (codes < labels.size)
+    if not spec.nullable:
+        codes, valid = np.where(valid, codes, 0), np.ones_like(valid)
+    out = np.full(codes.shape, None, dtype=object)
+    out[valid] = labels[codes[valid]]
+    if spec.dtype == "category":
+        return pd.Series(pd.Categorical(out, categories=list(labels)), name=spec.name)
+    return _restore(out, spec.dtype, spec.name)
+
+
+def from_canonical(values: np.ndarray, spec: ColumnSpec) -> pd.Series:
+    """The raw column, in its exact dtype, from canonical values (or model output)."""
+    return _FROM_CANONICAL[spec.kind](values, spec)
+
+
+_TO_CANONICAL: dict[ColumnKind, Callable[[pd.Series, ColumnSpec], np.ndarray]] = {
+    ColumnKind.NUMERIC: _numbers_to_canonical,
+    ColumnKind.INTEGER: _numbers_to_canonical,
+    ColumnKind.DATETIME: _datetimes_to_canonical,
+    ColumnKind.CATEGORICAL: _labels_to_canonical,
+    ColumnKind.BOOLEAN: _labels_to_canonical,
+}
+_FROM_CANONICAL: dict[ColumnKind, Callable[[np.ndarray, ColumnSpec], pd.Series]] = {
+    ColumnKind.NUMERIC: _numbers_from_canonical,
+    ColumnKind.INTEGER: _numbers_from_canonical,
+    ColumnKind.DATETIME: _datetimes_from_canonical,
+    ColumnKind.CATEGORICAL: _labels_from_canonical,
+    ColumnKind.BOOLEAN: _labels_from_canonical,
+}
+
+
+# -- generated columns ----------------------------------------------------------------
+
+
+def generate_column(
+    spec: ColumnSpec, n: int, *, rng: np.random.Generator, row_offset: int = 0
+) -> pd.Series:
+    """Fresh identifiers or personal data for ``n`` rows; nothing is copied from the input.
+
+    Integer keys continue above the largest real key (offset by ``row_offset``,
+    so separately drawn blocks never collide); text keys follow the real keys'
+    pattern; personal data come from Faker, seeded from ``rng``.
+    """
+    if spec.kind is ColumnKind.IDENTIFIER and spec.identifier_pattern is None:
+        start = int(spec.maximum or 0) + 1 + row_offset
+        return _restore(np.arange(start, start + n), spec.dtype, spec.name)
+    if spec.kind is ColumnKind.IDENTIFIER:
+        return _restore(_pattern_strings(spec.identifier_pattern or "", n, rng), spec.dtype,
+                        spec.name)
+    if spec.kind is ColumnKind.PII:
+        return _restore(_faker_values(spec, n, rng), spec.dtype, spec.name)
+    raise InvalidParameterError(f"Column '{spec.name}' is {spec.kind.value}; it is learned, "
+                                "not generated.")
+
+
+_CHAR_RANGES = {"A": (65, 91), "a": (97, 123), "9": (48, 58)}
+
+
+def _pattern_strings(pattern: str, n: int, rng: np.random.Generator) -> np.ndarray:
+    codes = np.empty((n, len(pattern)), dtype=np.uint32)
+    for position, char in enumerate(pattern):  # a loop over characters, not rows
+        low, high = _CHAR_RANGES.get(char, (ord(char), ord(char) + 1))
+        codes[:, position] = rng.integers(low, high, n)
+    return codes.view(f"<U{max(len(pattern), 1)}").ravel().astype(object)
+
+
+def _faker_values(spec: ColumnSpec, n: int, rng: np.random.Generator) -> np.ndarray:
+    from faker import Faker
+
+    fake = Faker()
+    fake.seed_instance(integer_seed(rng))
+    provider = spec.pii_provider or "name"
+    if not hasattr(fake, provider):
+        raise InvalidParameterError(
+            f"Column '{spec.name}' names the Faker provider '{provider}', which does not "
+            "exist; use one such as 'name', 'email', 'phone_number' or 'address'."
+        )
+    size = min(n, PII_POOL)
+    source = fake.unique if provider == "email" else fake
+    pool = np.array([getattr(source, provider)() for _ in range(size)], dtype=object)
+    values = pool[rng.permutation(size)] if n <= size else pool[rng.integers(0, size, n)]
+    if provider == "email" and n > size:  # keep addresses unique past the pool
+        local, _, domain = np.char.partition(values.astype(str), "@").T
+        values = np.char.add(np.char.add(local, np.arange(n).astype(str)), np.char.add("@", domain))
+        values = values.astype(object)
+    return values

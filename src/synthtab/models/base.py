@@ -1,0 +1,146 @@
+"""The contract every model honours: arrays in, arrays out, one explicit ``rng``.
+
+A model sees an :class:`~synthtab.encoding.layout.EncodedTable` and a
+``numpy.random.Generator``; never pandas, column names' meaning, files or
+seeds. It declares what it can do in :class:`Capabilities`, its options in a
+frozen ``Params`` dataclass, and persists as JSON scalars and numpy arrays.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Self
+
+import numpy as np
+
+from synthtab.encoding.base import State
+from synthtab.encoding.layout import EncodedTable, EncodingStyle, Layout
+from synthtab.encoding.table import EncodingOptions
+from synthtab.errors import NotFittedError, PrivacyBudgetError
+from synthtab.models.params import ModelParams
+from synthtab.progress import ProgressCallback
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a model can do, read by the synthesizer, CLI and contract tests."""
+
+    style: EncodingStyle
+    native_conditioning: bool = False
+    differential_privacy: bool = False
+
+
+@dataclass
+class FitReport:
+    """What happened during fit: sizes, time, notes and loss history."""
+
+    model: str
+    n_rows: int
+    n_features: int
+    fit_seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    history: dict[str, list[float]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "model": self.model,
+            "n_rows": self.n_rows,
+            "n_features": self.n_features,
+            "fit_seconds": round(self.fit_seconds, 4),
+            "notes": list(self.notes),
+            "history": {k: [float(x) for x in v] for k, v in self.history.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FitReport:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            model=data["model"],
+            n_rows=int(data["n_rows"]),
+            n_features=int(data["n_features"]),
+            fit_seconds=float(data["fit_seconds"]),
+            notes=list(data.get("notes", [])),
+            history={k: list(v) for k, v in data.get("history", {}).items()},
+        )
+
+
+class Model(ABC):
+    """Base class of every model.
+
+    Subclasses set ``capabilities`` and ``Params``, and implement
+    :meth:`_fit`, :meth:`_sample`, :meth:`_state` and :meth:`_load_state`.
+    Fitted state ends in ``_``.
+    """
+
+    capabilities: ClassVar[Capabilities]
+    Params: ClassVar[type[ModelParams]] = ModelParams
+
+    def __init__(self, params: ModelParams | None = None) -> None:
+        self.params = params if params is not None else self.Params()
+        self.layout_: Layout | None = None
+
+    def encoding_options(self) -> EncodingOptions:
+        """The encoding this model wants; models with a choice override this."""
+        return EncodingOptions(style=self.capabilities.style)
+
+    def fit(
+        self,
+        table: EncodedTable,
+        *,
+        rng: np.random.Generator,
+        privacy: Any = None,
+        progress: ProgressCallback | None = None,
+    ) -> FitReport:
+        """Learn the joint distribution of ``table``; returns a :class:`FitReport`."""
+        if privacy is not None and not self.capabilities.differential_privacy:
+            raise PrivacyBudgetError(
+                f"{self.Params.owner} cannot train with differential privacy; "
+                "choose a model whose capabilities include it (synthtab models)."
+            )
+        self.layout_ = table.layout
+        report = FitReport(
+            model=self.Params.owner, n_rows=table.n_rows, n_features=table.layout.width
+        )
+        self._fit(table, rng=rng, report=report, progress=progress)
+        return report
+
+    def sample(self, n: int, *, rng: np.random.Generator, condition: Any = None) -> np.ndarray:
+        """Draw ``n`` encoded rows, shape ``(n, layout.width)``."""
+        if self.layout_ is None:
+            raise NotFittedError(f"This {self.Params.owner} model is not fitted yet.")
+        return self._sample(n, rng=rng, condition=condition)
+
+    def state_dict(self) -> State:
+        """Learned state as JSON scalars and numpy arrays."""
+        if self.layout_ is None:
+            raise NotFittedError(f"This {self.Params.owner} model is not fitted yet.")
+        return {"layout": self.layout_.to_list(), "learned": self._state()}
+
+    @classmethod
+    def from_state_dict(cls, params: ModelParams, state: State) -> Self:
+        """Rebuild a fitted model from its parameters and :meth:`state_dict`."""
+        model = cls(params)
+        model.layout_ = Layout.from_list(state["layout"])
+        model._load_state(state["learned"])
+        return model
+
+    @abstractmethod
+    def _fit(
+        self,
+        table: EncodedTable,
+        *,
+        rng: np.random.Generator,
+        report: FitReport,
+        progress: ProgressCallback | None,
+    ) -> None: ...
+
+    @abstractmethod
+    def _sample(self, n: int, *, rng: np.random.Generator, condition: Any) -> np.ndarray: ...
+
+    @abstractmethod
+    def _state(self) -> State: ...
+
+    @abstractmethod
+    def _load_state(self, state: State) -> None: ...

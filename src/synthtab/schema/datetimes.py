@@ -1,0 +1,93 @@
+"""Datetimes stored as text or as YYYYMMDD integers: find the format, keep it exact.
+
+A format is accepted only if every value parses with it *and* prints back to
+the same text, so sampled dates come back exactly as the real ones were written.
+
+>>> import pandas as pd
+>>> detect_text_format(pd.Series(["31/01/2020", "05/02/2021"]))
+'%d/%m/%Y'
+>>> detect_text_format(pd.Series(["red", "blue"])) is None
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: Formats tried on text columns, most specific first. Day-first and
+#: month-first forms both appear; the data decide between them.
+TEXT_FORMATS = (
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y/%m/%d",
+    "%Y%m%d",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d/%m/%Y %H:%M",
+    "%m/%d/%Y %H:%M",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%m-%d-%Y",
+    "%d %b %Y",
+    "%b %d %Y",
+    "%d %B %Y",
+    "%B %d, %Y",
+)
+YYYYMMDD = "%Y%m%d"
+_SAMPLE = 500
+#: Units tried for the resolution, coarsest first, with their length in ns.
+_RESOLUTIONS = (("D", 86_400 * 10**9), ("h", 3_600 * 10**9), ("min", 60 * 10**9),
+                ("s", 10**9), ("ms", 10**6), ("us", 10**3), ("ns", 1))
+
+
+def _parses_exactly(text: pd.Series, fmt: str) -> bool:
+    parsed = pd.to_datetime(text, format=fmt, errors="coerce")
+    if parsed.isna().any():
+        return False
+    return bool((parsed.dt.strftime(fmt) == text).all())
+
+
+def detect_text_format(values: pd.Series) -> str | None:
+    """The one format all non-missing strings parse with and print back to, or None."""
+    text = values.dropna().astype(str)
+    if text.empty or not text.str.contains(r"\d", regex=True).all():
+        return None
+    sample = pd.Series(text.unique()[:_SAMPLE])
+    for fmt in TEXT_FORMATS:
+        if _parses_exactly(sample, fmt) and _parses_exactly(pd.Series(text.unique()), fmt):
+            return fmt
+    return None
+
+
+def looks_like_yyyymmdd(values: pd.Series) -> bool:
+    """Whether integers are all valid YYYYMMDD dates (and not a run of row numbers)."""
+    numbers = values.dropna().astype(np.int64)
+    if numbers.empty or numbers.min() < 1800_01_01 or numbers.max() > 2200_12_31:
+        return False
+    unique = np.unique(numbers.to_numpy())
+    if unique.size == numbers.size and unique[-1] - unique[0] + 1 == unique.size:
+        return False  # consecutive unique integers are keys, not dates
+    parsed = pd.to_datetime(pd.Series(unique).astype(str), format=YYYYMMDD, errors="coerce")
+    return bool(parsed.notna().all())
+
+
+def resolution(stamps: pd.Series) -> str:
+    """The coarsest unit every instant is a whole multiple of ("D", "h", ..., "ns")."""
+    naive = stamps.dropna()
+    if getattr(naive.dtype, "tz", None) is not None:
+        naive = naive.dt.tz_convert("UTC").dt.tz_localize(None)
+    ns = naive.astype("datetime64[ns]").to_numpy().astype(np.int64)
+    for unit, length in _RESOLUTIONS:
+        if (ns % length == 0).all():
+            return unit
+    return "ns"
+
+
+def unit_nanoseconds(unit: str) -> int:
+    """Length of a resolution unit in nanoseconds."""
+    return dict(_RESOLUTIONS)[unit]

@@ -1,0 +1,233 @@
+"""The Synthesizer: schema, encoder, model and sampler behind one pandas-first API.
+
+Only this layer sees DataFrames, column names, files and seeds; models see
+arrays, a layout and a ``numpy.random.Generator``.
+
+>>> import pandas as pd
+>>> from synthtab import Synthesizer
+>>> real = pd.DataFrame({"x": range(50), "y": ["a", "b"] * 25})
+>>> synth = Synthesizer(model="copula", seed=1).fit(real)
+>>> synth.sample(5).shape
+(5, 2)
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Self
+
+import pandas as pd
+
+from synthtab.encoding.table import TableEncoder
+from synthtab.errors import (
+    DataValidationError,
+    InvalidParameterError,
+    ModelFileError,
+    NotFittedError,
+    SynthtabError,
+)
+from synthtab.models import model_registry
+from synthtab.models.base import FitReport, Model
+from synthtab.models.params import ModelParams
+from synthtab.persistence import read_model_file, write_model_file
+from synthtab.progress import ProgressCallback
+from synthtab.random import SeedTree, check_seed
+from synthtab.sampling.engine import Conditions, SamplingEngine, as_request
+from synthtab.schema import TableSchema, infer_schema
+from synthtab.schema.spec import ColumnSpec
+
+DEFAULT_MODEL = "copula"
+
+
+class Synthesizer:
+    """Learn a table and generate new rows like it.
+
+    Parameters
+    ----------
+    model:
+        A registered model name (``synthtab models`` lists them).
+    seed:
+        The one seed every random choice of fit and sample flows from.
+    overrides:
+        Column kinds or specs that replace what inference would decide,
+        e.g. ``{"zip": "categorical"}``.
+    **params:
+        Parameters of the model, validated at once.
+
+    Examples
+    --------
+    >>> Synthesizer(model="copula", seed=0).get_params()["model"]
+    'copula'
+    """
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        *,
+        seed: int = 0,
+        overrides: Mapping[str, Any] | None = None,
+        **params: Any,
+    ) -> None:
+        self.model = model
+        self.seed = seed
+        self.overrides = dict(overrides) if overrides else None
+        self.params = params
+        self._build_params()  # raise early on a typo or a bad value
+
+    # -- scikit-learn style parameters ------------------------------------------------
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor arguments, as a dict."""
+        return {"model": self.model, "seed": self.seed, "overrides": self.overrides, **self.params}
+
+    def set_params(self, **params: Any) -> Self:
+        """Change constructor arguments (validated at once); returns ``self``."""
+        for key in ("model", "seed", "overrides"):
+            if key in params:
+                setattr(self, key, params.pop(key))
+        self.params = {**self.params, **params}
+        self._build_params()
+        return self
+
+    def _build_params(self) -> ModelParams:
+        check_seed(self.seed)
+        entry = model_registry.get(self.model)
+        model_cls = entry.load()
+        return model_cls.Params.build({**entry.preset, **self.params})
+
+    # -- fit and sample -----------------------------------------------------------------
+
+    def fit(self, data: pd.DataFrame, *, progress: ProgressCallback | None = None) -> Self:
+        """Learn the joint distribution of ``data``; returns ``self``."""
+        _check_frame(data)
+        seeds = SeedTree(self.seed)
+        params = self._build_params()
+        model: Model = model_registry.get(self.model).load()(params)
+        schema = infer_schema(data, overrides=self.overrides)
+        started = time.perf_counter()
+        encoder = TableEncoder(schema, model.encoding_options())
+        encoder.fit(data, rng=seeds.rng("encoder"))
+        table = encoder.encode(data, rng=seeds.rng("encode"))
+        report = model.fit(table, rng=seeds.rng("model"), progress=progress)
+        report.model = self.model
+        report.fit_seconds = time.perf_counter() - started
+        self.schema_, self.encoder_, self.model_, self.fit_report_ = schema, encoder, model, report
+        self.model_params_ = params.to_dict()
+        return self
+
+    def sample(
+        self,
+        n: int,
+        *,
+        seed: int | None = None,
+        conditions: Conditions = None,
+        progress: ProgressCallback | None = None,
+    ) -> pd.DataFrame:
+        """Draw ``n`` synthetic rows.
+
+        With ``seed=None`` the synthesizer's own seed is used, so repeated calls
+        return the same rows; pass another ``seed`` for a fresh draw.
+        ``conditions`` is a :class:`Condition`, a :class:`ClassMix` or a dict.
+        """
+        self._check_fitted()
+        if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
+            raise InvalidParameterError(
+                f"The number of rows to sample must be a positive int. Got {n!r} instead."
+            )
+        seeds = SeedTree(check_seed(self.seed if seed is None else seed)).child("sample")
+        request = as_request(conditions, self.schema_)
+        return self._engine().sample(n, seeds, request, progress)
+
+    def _engine(self) -> SamplingEngine:
+        return SamplingEngine(self.model_, self.encoder_)
+
+    # -- files --------------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the fitted synthesizer to a ``.synth`` file (atomically)."""
+        self._check_fitted()
+        from synthtab import __version__
+
+        manifest = {
+            "synthtab_version": __version__,
+            "synthesizer": {
+                "model": self.model,
+                "seed": self.seed,
+                "overrides": _overrides_to_json(self.overrides),
+                "params": self.model_params_,
+                "user_params": self.params,
+            },
+            "schema": self.schema_.to_dict(),
+            "encoder": self.encoder_.state_dict(),
+            "model": self.model_.state_dict(),
+            "fit_report": self.fit_report_.to_dict(),
+        }
+        return write_model_file(path, manifest)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Synthesizer:
+        """Read a synthesizer written by :meth:`save`; no code in the file can run."""
+        manifest = read_model_file(path)
+        try:
+            return cls._from_manifest(manifest)
+        except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, SynthtabError):
+                raise ModelFileError(f"'{path}' cannot be loaded: {exc}") from exc
+            raise ModelFileError(f"'{path}' is incomplete or damaged ({exc!r}).") from exc
+
+    @classmethod
+    def _from_manifest(cls, manifest: dict[str, Any]) -> Synthesizer:
+        info = manifest["synthesizer"]
+        synth = cls(
+            info["model"], seed=info["seed"], overrides=info["overrides"], **info["user_params"]
+        )
+        model_cls = model_registry.get(info["model"]).load()
+        params = model_cls.Params.build(info["params"])
+        synth.schema_ = TableSchema.from_dict(manifest["schema"])
+        synth.encoder_ = TableEncoder.from_state_dict(synth.schema_, manifest["encoder"])
+        synth.model_ = model_cls.from_state_dict(params, manifest["model"])
+        synth.fit_report_ = FitReport.from_dict(manifest["fit_report"])
+        synth.model_params_ = params.to_dict()
+        return synth
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "model_"):
+            raise NotFittedError(
+                "This Synthesizer is not fitted yet; call fit(data) or Synthesizer.load(path)."
+            )
+
+    def __repr__(self) -> str:
+        extra = "".join(f", {k}={v!r}" for k, v in self.params.items())
+        return f"Synthesizer(model={self.model!r}, seed={self.seed!r}{extra})"
+
+
+def _check_frame(data: object) -> None:
+    if not isinstance(data, pd.DataFrame):
+        raise DataValidationError(
+            [
+                f"expected a pandas DataFrame, got {type(data).__name__}; "
+                "read files with synthtab.io.read_table or pandas first"
+            ]
+        )
+
+
+def _overrides_to_json(overrides: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not overrides:
+        return None
+    out: dict[str, Any] = {}
+    for name, value in overrides.items():
+        if isinstance(value, ColumnSpec):
+            out[name] = value.to_dict()
+        elif isinstance(value, Mapping):
+            out[name] = dict(value)
+        else:
+            out[name] = str(value)
+    return out
+
+
+def load(path: str | os.PathLike[str]) -> Synthesizer:
+    """Read a fitted synthesizer from a ``.synth`` file (same as ``Synthesizer.load``)."""
+    return Synthesizer.load(path)
