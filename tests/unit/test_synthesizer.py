@@ -139,3 +139,22 @@ def test_generated_columns_are_never_copied() -> None:
     assert out["customer_id"].is_unique
     assert not set(out["email"]) & set(real["email"])
     assert out["email"].str.contains("@").all()
+
+
+@pytest.mark.parametrize("model", ["marginals", "copula"])
+def test_dates_come_back_in_their_own_storage_format(model: str) -> None:
+    rng = np.random.default_rng(0)
+    days = pd.Timestamp("2019-01-01") + pd.to_timedelta(rng.integers(0, 700, 300), "D")
+    real = pd.DataFrame(
+        {
+            "yyyymmdd": days.strftime("%Y%m%d").astype("int64"),
+            "dmy": days.strftime("%d/%m/%Y"),
+            "amount": rng.gamma(2.0, 10.0, 300).round(2),
+        }
+    )
+    out = Synthesizer(model).fit(real).sample(500)
+    assert out["yyyymmdd"].dtype == np.int64
+    assert pd.to_datetime(out["yyyymmdd"].astype(str), format="%Y%m%d").notna().all()
+    assert out["dmy"].str.fullmatch(r"\d{2}/\d{2}/\d{4}").all()
+    parsed = pd.to_datetime(out["dmy"], format="%d/%m/%Y")
+    assert parsed.min() >= days.min() and parsed.max() <= days.max()

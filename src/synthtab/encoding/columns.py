@@ -171,12 +171,14 @@ def generate_column(
         start = int(spec.maximum or 0) + 1 + row_offset
         return _restore(np.arange(start, start + n), spec.dtype, spec.name)
     if spec.kind is ColumnKind.IDENTIFIER:
-        return _restore(_pattern_strings(spec.identifier_pattern or "", n, rng), spec.dtype,
-                        spec.name)
+        return _restore(
+            _pattern_strings(spec.identifier_pattern or "", n, rng), spec.dtype, spec.name
+        )
     if spec.kind is ColumnKind.PII:
         return _restore(_faker_values(spec, n, rng), spec.dtype, spec.name)
-    raise InvalidParameterError(f"Column '{spec.name}' is {spec.kind.value}; it is learned, "
-                                "not generated.")
+    raise InvalidParameterError(
+        f"Column '{spec.name}' is {spec.kind.value}; it is learned, not generated."
+    )
 
 
 _CHAR_RANGES = {"A": (65, 91), "a": (97, 123), "9": (48, 58)}

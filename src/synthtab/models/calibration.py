@@ -31,7 +31,7 @@ def spearman_matrix(data: np.ndarray) -> np.ndarray:
 
 
 def _mid_ranks(values: np.ndarray) -> np.ndarray:
-    unique, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
     ends = np.cumsum(counts)
     return (ends - (counts - 1) / 2.0)[inverse]
 

@@ -18,8 +18,8 @@ import numpy as np
 from synthtab.encoding.base import State
 from synthtab.encoding.layout import EncodedTable, EncodingStyle
 from synthtab.models.base import Capabilities, FitReport, Model
-from synthtab.models.params import Int, ModelParams, param
 from synthtab.models.calibration import calibrated_correlation
+from synthtab.models.params import Int, ModelParams, param
 from synthtab.models.quantiles import QuantileGrid
 from synthtab.models.registry import model_registry
 from synthtab.progress import ProgressCallback

@@ -41,8 +41,15 @@ TEXT_FORMATS = (
 YYYYMMDD = "%Y%m%d"
 _SAMPLE = 500
 #: Units tried for the resolution, coarsest first, with their length in ns.
-_RESOLUTIONS = (("D", 86_400 * 10**9), ("h", 3_600 * 10**9), ("min", 60 * 10**9),
-                ("s", 10**9), ("ms", 10**6), ("us", 10**3), ("ns", 1))
+_RESOLUTIONS = (
+    ("D", 86_400 * 10**9),
+    ("h", 3_600 * 10**9),
+    ("min", 60 * 10**9),
+    ("s", 10**9),
+    ("ms", 10**6),
+    ("us", 10**3),
+    ("ns", 1),
+)
 
 
 def _parses_exactly(text: pd.Series, fmt: str) -> bool:

@@ -149,9 +149,11 @@ def _facts_for(
         fmt = datetimes.detect_text_format(values)
         if fmt is None:
             raise DataValidationError(
-                [f"column '{name}' was declared a datetime, but its values "
-                 f"(e.g. {list(values.astype(str).unique()[:3])}) do not all parse with one "
-                 "format; pass {'kind': 'datetime', 'datetime_format': '...'}"]
+                [
+                    f"column '{name}' was declared a datetime, but its values "
+                    f"(e.g. {list(values.astype(str).unique()[:3])}) do not all parse with one "
+                    "format; pass {'kind': 'datetime', 'datetime_format': '...'}"
+                ]
             )
         return {"datetime_format": fmt}
     if kind is ColumnKind.PII and "pii_provider" not in fields:
@@ -178,8 +180,7 @@ def _numbers(name: str, series: pd.Series) -> np.ndarray:
 
 def _decimals(numbers: np.ndarray) -> int | None:
     for digits in range(_MAX_DECIMALS + 1):
-        scaled = numbers * 10.0**digits
-        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1.0, np.abs(scaled))):
+        if np.array_equal(np.round(numbers, digits), numbers):  # exact: rounding loses nothing
             return digits
     return None
 
@@ -199,8 +200,10 @@ def _integer_spec(name: str, series: pd.Series, facts: dict[str, Any]) -> Column
     numbers = _numbers(name, series)
     if not np.all(numbers == np.round(numbers)):
         raise DataValidationError(
-            [f"column '{name}' was declared integer, but holds fractions such as "
-             f"{numbers[numbers != np.round(numbers)][:3].tolist()}"]
+            [
+                f"column '{name}' was declared integer, but holds fractions such as "
+                f"{numbers[numbers != np.round(numbers)][:3].tolist()}"
+            ]
         )
     return _base(name, series, ColumnKind.INTEGER, decimals=0, **_bounds(numbers))
 
@@ -232,8 +235,12 @@ def _datetime_spec(name: str, series: pd.Series, facts: dict[str, Any]) -> Colum
     stamps = parse_datetimes(series, fmt)
     seconds = _epoch_seconds(stamps.dropna())
     return _base(
-        name, series, ColumnKind.DATETIME, datetime_format=fmt,
-        datetime_resolution=datetimes.resolution(stamps), **_bounds(seconds),
+        name,
+        series,
+        ColumnKind.DATETIME,
+        datetime_format=fmt,
+        datetime_resolution=datetimes.resolution(stamps),
+        **_bounds(seconds),
     )
 
 

@@ -23,12 +23,24 @@ _PHONE = r"^\+?[\d\s().-]{7,20}$"
 _PHONE_HINT = re.compile(r"phone|tel|mobile|cell|fax", re.IGNORECASE)
 _ID_HINT = re.compile(r"(^|_|\b)(id|uuid|guid|key)$|^id(_|$)|[a-z]Id$|ID$", re.IGNORECASE)
 _NAME_HINTS: dict[str, str] = {
-    "first_name": "first_name", "firstname": "first_name", "given_name": "first_name",
-    "forename": "first_name", "last_name": "last_name", "lastname": "last_name",
-    "surname": "last_name", "family_name": "last_name", "name": "name",
-    "full_name": "name", "fullname": "name", "customer_name": "name", "patient_name": "name",
-    "person": "name", "contact_name": "name", "address": "address",
-    "street": "street_address", "street_address": "street_address",
+    "first_name": "first_name",
+    "firstname": "first_name",
+    "given_name": "first_name",
+    "forename": "first_name",
+    "last_name": "last_name",
+    "lastname": "last_name",
+    "surname": "last_name",
+    "family_name": "last_name",
+    "name": "name",
+    "full_name": "name",
+    "fullname": "name",
+    "customer_name": "name",
+    "patient_name": "name",
+    "person": "name",
+    "contact_name": "name",
+    "address": "address",
+    "street": "street_address",
+    "street_address": "street_address",
 }
 _SHARE = 0.9
 

@@ -58,9 +58,11 @@ def _table_problems(df: pd.DataFrame) -> list[str]:
 
 def _column_problems(name: str, series: pd.Series, *, declared: bool) -> list[str]:
     dtype = series.dtype
-    if pd.api.types.is_complex_dtype(dtype) or isinstance(
-        dtype, pd.PeriodDtype | pd.IntervalDtype
-    ) or pd.api.types.is_timedelta64_dtype(dtype):
+    if (
+        pd.api.types.is_complex_dtype(dtype)
+        or isinstance(dtype, pd.PeriodDtype | pd.IntervalDtype)
+        or pd.api.types.is_timedelta64_dtype(dtype)
+    ):
         return [
             f"column '{name}' has dtype {dtype}, which synthtab does not model; convert it "
             "to numbers (e.g. durations to seconds) or drop it"
@@ -71,8 +73,8 @@ def _column_problems(name: str, series: pd.Series, *, declared: bool) -> list[st
     values = series.dropna()
     if values.nunique() == 1 and not series.isna().any() and not declared:
         problems.append(
-            f"column '{name}' holds one value ({values.iloc[0]!r}) in every row; it carries "
-            "nothing to learn. Drop it before fitting, or declare it with "
+            f"column '{name}' holds one value ({_plain(values.iloc[0])!r}) in every row; it "
+            "carries nothing to learn. Drop it before fitting, or declare it with "
             f"overrides={{'{name}': 'categorical'}} to reproduce it as is"
         )
     if pd.api.types.is_float_dtype(dtype):
@@ -82,7 +84,7 @@ def _column_problems(name: str, series: pd.Series, *, declared: bool) -> list[st
                 f"column '{name}' holds {infinite} infinite value(s); replace them with NaN "
                 "(df.replace([np.inf, -np.inf], np.nan)) or drop those rows"
             )
-    if dtype == object:
+    if pd.api.types.is_object_dtype(dtype):
         problems += _mixed_type_problems(name, values)
     return problems
 
@@ -93,13 +95,17 @@ def _mixed_type_problems(name: str, values: pd.Series) -> list[str]:
     if len(counts) <= 1:
         return []
     examples = ", ".join(
-        f"{family}: {values[kinds == family].iloc[0]!r}" for family in counts.index
+        f"{family}: {_plain(values[kinds == family].iloc[0])!r}" for family in counts.index
     )
     shares = ", ".join(f"{count} {family}" for family, count in counts.items())
     return [
         f"column '{name}' mixes types ({shares}; e.g. {examples}); cast it to one type, "
         f"e.g. df['{name}'] = df['{name}'].astype(str)"
     ]
+
+
+def _plain(value: object) -> object:
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _type_family(value: object) -> str:
@@ -135,11 +141,15 @@ def validate_against_schema(df: Any, schema: TableSchema) -> None:
             known = {str(c) for c in spec.categories or ()}
             unseen = values[~values.astype(str).isin(known)].unique()[:_EXAMPLES]
             if len(unseen):
-                problems.append(f"column '{spec.name}' has labels not in the schema: {list(unseen)}")
+                problems.append(
+                    f"column '{spec.name}' has labels not in the schema: {list(unseen)}"
+                )
         elif spec.kind in (ColumnKind.NUMERIC, ColumnKind.INTEGER):
             numbers = pd.to_numeric(values, errors="coerce")
             bad = values[numbers.isna()].unique()[:_EXAMPLES]
             if len(bad):
-                problems.append(f"column '{spec.name}' has values that are not numbers: {list(bad)}")
+                problems.append(
+                    f"column '{spec.name}' has values that are not numbers: {list(bad)}"
+                )
     if problems:
         raise SchemaMismatchError(problems, what="Against its schema, the table")
