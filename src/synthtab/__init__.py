@@ -26,11 +26,25 @@ _EXPORTS = {
     "load": "synthtab.synthesizer",
     "model_registry": "synthtab.models",
     "SynthtabError": "synthtab.errors",
+    "Inequality": "synthtab.constraints",
+    "Range": "synthtab.constraints",
+    "Positive": "synthtab.constraints",
+    "Negative": "synthtab.constraints",
+    "FixedCombinations": "synthtab.constraints",
+    "Predicate": "synthtab.constraints",
 }
 
 __all__ = [*_EXPORTS, "__version__"]
 
 if TYPE_CHECKING:
+    from synthtab.constraints import (  # noqa: F401
+        FixedCombinations,
+        Inequality,
+        Negative,
+        Positive,
+        Predicate,
+        Range,
+    )
     from synthtab.errors import SynthtabError  # noqa: F401
     from synthtab.models import model_registry  # noqa: F401
     from synthtab.sampling.conditions import ClassMix, Condition  # noqa: F401

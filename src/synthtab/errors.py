@@ -8,7 +8,8 @@ working::
     ├── InvalidParameterError (ValueError)     a model or option parameter is out of its domain
     ├── UnknownNameError (KeyError)            a model, encoder or metric name is not registered
     ├── DataValidationError (ValueError)       the input table is unusable; lists every problem
-    │   └── SchemaMismatchError                the table does not match a given schema
+    │   ├── SchemaMismatchError                the table does not match a given schema
+    │   └── ConstraintViolationError           real rows already break a declared rule
     ├── ConditionError (ValueError)            a condition names an unknown column or value
     ├── NotFittedError (RuntimeError)          sample/save/encode before fit
     ├── SamplingError (RuntimeError)           bounded rejection could not produce the rows
@@ -53,6 +54,10 @@ class DataValidationError(SynthtabError, ValueError):
 
 class SchemaMismatchError(DataValidationError):
     """The table does not match the schema it was declared to follow."""
+
+
+class ConstraintViolationError(DataValidationError):
+    """Real rows break a declared constraint; the message offers the choices."""
 
 
 class ConditionError(SynthtabError, ValueError):

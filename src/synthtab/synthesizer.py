@@ -15,12 +15,21 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Self
 
 import pandas as pd
 
+from synthtab.constraints.base import Constraint
+from synthtab.constraints.fitting import (
+    check_constraint_options,
+    constraint_from_state,
+    constraint_to_state,
+    enforce_on_real_rows,
+    fresh_constraints,
+)
+from synthtab.constraints.predicate import RowRule
 from synthtab.encoding.table import TableEncoder
 from synthtab.errors import (
     DataValidationError,
@@ -54,6 +63,11 @@ class Synthesizer:
     overrides:
         Column kinds or specs that replace what inference would decide,
         e.g. ``{"zip": "categorical"}``.
+    constraints:
+        Business rules every sampled row obeys (``Inequality``, ``Range``, ...).
+    invalid_rows:
+        What to do when real rows already break a constraint: ``"raise"``
+        (the default: you are told how many, with examples) or ``"drop"``.
     **params:
         Parameters of the model, validated at once.
 
@@ -69,11 +83,15 @@ class Synthesizer:
         *,
         seed: int = 0,
         overrides: Mapping[str, Any] | None = None,
+        constraints: Sequence[Constraint] | None = None,
+        invalid_rows: str = "raise",
         **params: Any,
     ) -> None:
         self.model = model
         self.seed = seed
         self.overrides = dict(overrides) if overrides else None
+        self.constraints = list(constraints) if constraints else None
+        self.invalid_rows = invalid_rows
         self.params = params
         self._build_params()  # raise early on a typo or a bad value
 
@@ -81,11 +99,18 @@ class Synthesizer:
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """The constructor arguments, as a dict."""
-        return {"model": self.model, "seed": self.seed, "overrides": self.overrides, **self.params}
+        return {
+            "model": self.model,
+            "seed": self.seed,
+            "overrides": self.overrides,
+            "constraints": self.constraints,
+            "invalid_rows": self.invalid_rows,
+            **self.params,
+        }
 
     def set_params(self, **params: Any) -> Self:
         """Change constructor arguments (validated at once); returns ``self``."""
-        for key in ("model", "seed", "overrides"):
+        for key in ("model", "seed", "overrides", "constraints", "invalid_rows"):
             if key in params:
                 setattr(self, key, params.pop(key))
         self.params = {**self.params, **params}
@@ -94,6 +119,7 @@ class Synthesizer:
 
     def _build_params(self) -> ModelParams:
         check_seed(self.seed)
+        check_constraint_options(self.constraints, self.invalid_rows)
         entry = model_registry.get(self.model)
         model_cls = entry.load()
         return model_cls.Params.build({**entry.preset, **self.params})
@@ -107,14 +133,19 @@ class Synthesizer:
         params = self._build_params()
         model: Model = model_registry.get(self.model).load()(params)
         schema = infer_schema(data, overrides=self.overrides)
+        rules = fresh_constraints(self.constraints, schema)
+        data, dropped = enforce_on_real_rows(data, rules, schema, self.invalid_rows)
         started = time.perf_counter()
-        encoder = TableEncoder(schema, model.encoding_options())
+        encoder = TableEncoder(schema, model.encoding_options(), rules)
         encoder.fit(data, rng=seeds.rng("encoder"))
         table = encoder.encode(data, rng=seeds.rng("encode"))
         report = model.fit(table, rng=seeds.rng("model"), progress=progress)
         report.model = self.model
         report.fit_seconds = time.perf_counter() - started
+        if dropped:
+            report.notes.append(f"dropped {dropped} real rows that broke a constraint")
         self.schema_, self.encoder_, self.model_, self.fit_report_ = schema, encoder, model, report
+        self.constraints_ = rules
         self.model_params_ = params.to_dict()
         return self
 
@@ -142,7 +173,7 @@ class Synthesizer:
         return self._engine().sample(n, seeds, request, progress)
 
     def _engine(self) -> SamplingEngine:
-        return SamplingEngine(self.model_, self.encoder_)
+        return SamplingEngine(self.model_, self.encoder_, self.constraints_)
 
     # -- files --------------------------------------------------------------------------
 
@@ -157,10 +188,12 @@ class Synthesizer:
                 "model": self.model,
                 "seed": self.seed,
                 "overrides": _overrides_to_json(self.overrides),
+                "invalid_rows": self.invalid_rows,
                 "params": self.model_params_,
                 "user_params": self.params,
             },
             "schema": self.schema_.to_dict(),
+            "constraints": [constraint_to_state(c) for c in self.constraints_],
             "encoder": self.encoder_.state_dict(),
             "model": self.model_.state_dict(),
             "fit_report": self.fit_report_.to_dict(),
@@ -168,26 +201,41 @@ class Synthesizer:
         return write_model_file(path, manifest)
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> Synthesizer:
-        """Read a synthesizer written by :meth:`save`; no code in the file can run."""
+    def load(
+        cls, path: str | os.PathLike[str], *, predicates: Mapping[str, RowRule] | None = None
+    ) -> Synthesizer:
+        """Read a synthesizer written by :meth:`save`; no code in the file can run.
+
+        Custom ``Predicate`` rules are saved by name only; pass their functions
+        again as ``predicates={"name": fn}``.
+        """
         manifest = read_model_file(path)
         try:
-            return cls._from_manifest(manifest)
+            return cls._from_manifest(manifest, dict(predicates or {}))
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, SynthtabError):
                 raise ModelFileError(f"'{path}' cannot be loaded: {exc}") from exc
             raise ModelFileError(f"'{path}' is incomplete or damaged ({exc!r}).") from exc
 
     @classmethod
-    def _from_manifest(cls, manifest: dict[str, Any]) -> Synthesizer:
+    def _from_manifest(
+        cls, manifest: dict[str, Any], predicates: dict[str, RowRule]
+    ) -> Synthesizer:
         info = manifest["synthesizer"]
+        rules = [constraint_from_state(item, predicates) for item in manifest["constraints"]]
         synth = cls(
-            info["model"], seed=info["seed"], overrides=info["overrides"], **info["user_params"]
+            info["model"],
+            seed=info["seed"],
+            overrides=info["overrides"],
+            constraints=rules,
+            invalid_rows=info["invalid_rows"],
+            **info["user_params"],
         )
         model_cls = model_registry.get(info["model"]).load()
         params = model_cls.Params.build(info["params"])
         synth.schema_ = TableSchema.from_dict(manifest["schema"])
-        synth.encoder_ = TableEncoder.from_state_dict(synth.schema_, manifest["encoder"])
+        synth.constraints_ = rules
+        synth.encoder_ = TableEncoder.from_state_dict(synth.schema_, manifest["encoder"], rules)
         synth.model_ = model_cls.from_state_dict(params, manifest["model"])
         synth.fit_report_ = FitReport.from_dict(manifest["fit_report"])
         synth.model_params_ = params.to_dict()

@@ -52,6 +52,8 @@ def test_get_and_set_params_round_trip() -> None:
         "model": "copula",
         "seed": 3,
         "overrides": None,
+        "constraints": None,
+        "invalid_rows": "raise",
         "grid_size": 101,
     }
     synth.set_params(model="marginals", seed=4)

@@ -27,12 +27,14 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
 import numpy as np
 import pandas as pd
 
+from synthtab.constraints.base import CanonicalTable, Constraint, ReversibleConstraint
 from synthtab.encoding.base import (
     CategoricalEncoding,
     ColumnEncoder,
@@ -111,16 +113,25 @@ class TableEncoder:
         The table's schema (from :func:`synthtab.infer_schema`).
     options:
         The encoding style and encoder choices the model asked for.
+    constraints:
+        Business rules; the reversible ones reparametrise the canonical
+        columns before encoding and are inverted after decoding.
     """
 
-    def __init__(self, schema: TableSchema, options: EncodingOptions) -> None:
+    def __init__(
+        self,
+        schema: TableSchema,
+        options: EncodingOptions,
+        constraints: Sequence[Constraint] = (),
+    ) -> None:
         self.schema = schema
         self.options = options
+        self.transforms = [c for c in constraints if isinstance(c, ReversibleConstraint)]
         self.columns_: list[_ColumnEncoders] | None = None
 
     @property
     def modelled(self) -> list[ColumnSpec]:
-        """Specs of the columns the model learns (not generated ones)."""
+        """Specs of the real columns the model learns (not generated ones)."""
         return [c for c in self.schema if not c.kind.is_generated]
 
     @property
@@ -134,29 +145,40 @@ class TableEncoder:
         return Layout(tuple(s for col in self._fitted() for s in col.spans()))
 
     def fit(self, df: pd.DataFrame, *, rng: np.random.Generator) -> Self:
-        """Learn every column's encoders from ``df``."""
-        self.columns_ = [self._fit_column(spec, df[spec.name], rng) for spec in self.modelled]
+        """Learn the constraint transforms and every column's encoders from ``df``."""
+        table = self._canonical(df)
+        for rule in self.transforms:
+            rule.fit_transform(table)
+        self.columns_ = [
+            self._fit_column(spec, table.values[name], rng) for name, spec in table.specs.items()
+        ]
         return self
 
     def encode(self, df: pd.DataFrame, *, rng: np.random.Generator) -> EncodedTable:
         """Encode the modelled columns of ``df`` into one float matrix."""
+        table = self._canonical(df)
+        for rule in self.transforms:
+            rule.transform(table)
         blocks = [
             block
             for col in self._fitted()
-            for block in self._encode_column(col, df[col.spec.name], rng)
+            for block in self._encode_column(col, table.values[col.spec.name], rng)
         ]
         values = np.hstack(blocks) if blocks else np.empty((len(df), 0))
         return EncodedTable(values.astype(np.float64, copy=False), self.layout)
 
     def decode(self, encoded: np.ndarray) -> pd.DataFrame:
         """Decode a model's output to the modelled columns, with exact dtypes."""
-        data: dict[str, pd.Series] = {}
+        table = CanonicalTable({}, {})
         start = 0
         for col in self._fitted():
             width = sum(s.width for s in col.spans())
             block = encoded[:, start : start + width]
-            data[col.spec.name] = self._decode_column(col, block)
+            table.replace(col.spec.name, self._decode_column(col, block), col.spec)
             start += width
+        for rule in reversed(self.transforms):
+            rule.inverse_transform(table)
+        data = {spec.name: from_canonical(table.values[spec.name], spec) for spec in self.modelled}
         return pd.DataFrame(data, index=pd.RangeIndex(encoded.shape[0]))
 
     def generate(self, n: int, *, rng: np.random.Generator, row_offset: int = 0) -> pd.DataFrame:
@@ -173,12 +195,12 @@ class TableEncoder:
         return both[self.schema.names]
 
     def state_dict(self) -> State:
-        """Encoder choices and every column encoder's learned state."""
+        """Encoder choices, working specs and every column encoder's learned state."""
         return {
             "options": self.options.to_dict(),
             "columns": [
                 {
-                    "name": col.spec.name,
+                    "spec": col.spec.to_dict(),
                     "value": _encoder_state(col.value),
                     "missing": _encoder_state(col.missing) if col.missing else None,
                 }
@@ -187,12 +209,14 @@ class TableEncoder:
         }
 
     @classmethod
-    def from_state_dict(cls, schema: TableSchema, state: State) -> TableEncoder:
-        """Rebuild a fitted encoder from :meth:`state_dict` and its schema."""
-        encoder = cls(schema, EncodingOptions.from_dict(state["options"]))
+    def from_state_dict(
+        cls, schema: TableSchema, state: State, constraints: Sequence[Constraint] = ()
+    ) -> TableEncoder:
+        """Rebuild a fitted encoder from :meth:`state_dict`, its schema and fitted rules."""
+        encoder = cls(schema, EncodingOptions.from_dict(state["options"]), constraints)
         encoder.columns_ = [
             _ColumnEncoders(
-                spec=schema[item["name"]],
+                spec=ColumnSpec.from_dict(item["spec"]),
                 value=_encoder_from_state(item["value"]),
                 missing=_encoder_from_state(item["missing"]) if item["missing"] else None,
             )
@@ -202,10 +226,13 @@ class TableEncoder:
 
     # -- one column ------------------------------------------------------------------
 
+    def _canonical(self, df: pd.DataFrame) -> CanonicalTable:
+        specs = {spec.name: spec for spec in self.modelled}
+        return CanonicalTable({n: to_canonical(df[n], s) for n, s in specs.items()}, specs)
+
     def _fit_column(
-        self, spec: ColumnSpec, series: pd.Series, rng: np.random.Generator
+        self, spec: ColumnSpec, canonical: np.ndarray, rng: np.random.Generator
     ) -> _ColumnEncoders:
-        canonical = to_canonical(series, spec)
         if spec.kind.is_discrete:
             n_labels = len(spec.categories or ()) + int(spec.nullable)
             codes = np.where(canonical < 0, n_labels - 1, canonical)
@@ -218,9 +245,8 @@ class TableEncoder:
         return _ColumnEncoders(spec=spec, value=value, missing=indicator if spec.nullable else None)
 
     def _encode_column(
-        self, col: _ColumnEncoders, series: pd.Series, rng: np.random.Generator
+        self, col: _ColumnEncoders, canonical: np.ndarray, rng: np.random.Generator
     ) -> list[np.ndarray]:
-        canonical = to_canonical(series, col.spec)
         if col.spec.kind.is_discrete:
             n_labels = len(col.spec.categories or ()) + int(col.spec.nullable)
             codes = np.where(canonical < 0, n_labels - 1, canonical).astype(np.int64)
@@ -232,19 +258,20 @@ class TableEncoder:
         blocks.append(col.value.encode(_fill_missing(canonical, missing, rng), rng=rng))
         return blocks
 
-    def _decode_column(self, col: _ColumnEncoders, block: np.ndarray) -> pd.Series:
+    def _decode_column(self, col: _ColumnEncoders, block: np.ndarray) -> np.ndarray:
+        """Canonical values (floats with NaN, or codes with -1) of one working column."""
         spec = col.spec
         if spec.kind.is_discrete:
             codes = col.value.decode(block).astype(np.int64)
             if spec.nullable:
                 codes = np.where(codes == len(spec.categories or ()), -1, codes)
-            return from_canonical(codes, spec)
+            return codes
         if col.missing is None:
-            return from_canonical(col.value.decode(block), spec)
+            return col.value.decode(block).astype(np.float64)
         split = col.missing.width
-        values = col.value.decode(block[:, split:])
+        values = col.value.decode(block[:, split:]).astype(np.float64)
         is_missing = col.missing.decode(block[:, :split]).astype(bool)
-        return from_canonical(np.where(is_missing, np.nan, values), spec)
+        return np.where(is_missing, np.nan, values)
 
     def _numeric(self) -> ColumnEncoder:
         return numeric_encoders.get(self.options.numeric_name).load()()

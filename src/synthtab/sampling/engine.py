@@ -11,12 +11,14 @@ bounded: when the acceptance rate is too low to finish, a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from synthtab.constraints.base import Constraint
 from synthtab.encoding.table import TableEncoder
 from synthtab.errors import ConditionError, SamplingError
 from synthtab.models.base import Model
@@ -54,6 +56,7 @@ class SamplingEngine:
 
     model: Model
     encoder: TableEncoder
+    constraints: Sequence[Constraint] = ()
     max_oversampling: int = MAX_OVERSAMPLING
 
     @property
@@ -100,8 +103,7 @@ class SamplingEngine:
         accepted = drawn = 0
         for block in self._blocks(seeds, condition):
             drawn += len(block)
-            if condition is not None:
-                block = block[condition.mask(block, self.schema)]
+            block = block[self._accepted(block, condition)]
             kept.append(block)
             accepted += len(block)
             report(progress, "sample", min(accepted, n), n)
@@ -110,6 +112,14 @@ class SamplingEngine:
             self._check_budget(n, accepted, drawn, condition)
         rows = pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0]
         return rows.iloc[:n].reset_index(drop=True)
+
+    def _accepted(self, block: pd.DataFrame, condition: Condition | None) -> np.ndarray:
+        keep = np.ones(len(block), dtype=bool)
+        if condition is not None:
+            keep &= condition.mask(block, self.schema)
+        for rule in self.constraints:
+            keep &= rule.is_valid(block, self.schema)
+        return keep
 
     def _blocks(self, seeds: SeedTree, condition: Condition | None) -> Iterator[pd.DataFrame]:
         native = condition if self.model.capabilities.native_conditioning else None
@@ -125,8 +135,12 @@ class SamplingEngine:
         hopeless = accepted == 0 and drawn >= _HOPELESS_AFTER
         projected = drawn + (n - accepted) / rate if rate > 0 else float("inf")
         if hopeless or drawn >= budget or (drawn >= _HOPELESS_AFTER and projected > budget):
+            asked = " and ".join(
+                [repr(condition)] * (condition is not None)
+                + [f"constraints {list(self.constraints)!r}"] * bool(self.constraints)
+            )
             raise SamplingError(
-                f"Asked for {n} rows with {condition!r}; accepted {accepted} of {drawn} "
+                f"Asked for {n} rows with {asked}; accepted {accepted} of {drawn} "
                 f"candidate rows (acceptance rate {rate:.4%}). At this rate more than "
                 f"{budget} candidates would be needed, the bound for rejection sampling. "
                 "Loosen the condition, ask for fewer rows, or use a model that conditions "

@@ -1,0 +1,24 @@
+"""Business rules: reversible transforms where one exists, bounded rejection otherwise."""
+
+from synthtab.constraints.base import (
+    CanonicalTable,
+    Constraint,
+    ReversibleConstraint,
+    constraint_registry,
+)
+from synthtab.constraints.combinations import FixedCombinations
+from synthtab.constraints.predicate import Predicate
+from synthtab.constraints.rules import Inequality, Negative, Positive, Range
+
+__all__ = [
+    "CanonicalTable",
+    "Constraint",
+    "FixedCombinations",
+    "Inequality",
+    "Negative",
+    "Positive",
+    "Predicate",
+    "Range",
+    "ReversibleConstraint",
+    "constraint_registry",
+]

@@ -1,0 +1,129 @@
+"""Only the combinations of labels seen in the data: the columns become one.
+
+>>> import pandas as pd
+>>> rule = FixedCombinations(["city", "country"])
+>>> rule.columns
+('city', 'country')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synthtab.constraints.base import (
+    LABEL_KINDS,
+    CanonicalTable,
+    ReversibleConstraint,
+    State,
+    constraint_registry,
+    missing_columns,
+    require_kinds,
+)
+from synthtab.errors import InvalidParameterError
+from synthtab.schema.spec import ColumnKind, ColumnSpec, TableSchema
+
+
+@constraint_registry.register(
+    "fixed_combinations", description="only label combinations seen in the data"
+)
+class FixedCombinations(ReversibleConstraint):
+    """Rows may only combine the labels of ``columns`` as some real row does.
+
+    The columns are merged into one label column of the combinations seen,
+    so a model cannot invent a new one.
+    """
+
+    kind = "fixed_combinations"
+
+    def __init__(self, columns: Sequence[str]) -> None:
+        names = tuple(columns) if not isinstance(columns, str) else (columns,)
+        if len(names) < 2 or len(set(names)) != len(names):
+            raise InvalidParameterError(
+                f"FixedCombinations needs two or more different columns; got {list(names)}."
+            )
+        self._columns = names
+        self.combinations_: np.ndarray | None = None
+        self.seen_: dict[str, tuple[Any, ...]] = {}
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self._columns
+
+    @property
+    def merged_name(self) -> str:
+        """Name of the merged column in the model's working table."""
+        return "__combination__(" + ", ".join(self._columns) + ")"
+
+    def check_schema(self, schema: TableSchema) -> list[str]:
+        problems = missing_columns(schema, self.columns, repr(self))
+        return problems + require_kinds(
+            schema, self.columns, LABEL_KINDS, repr(self), "categorical or boolean"
+        )
+
+    def is_valid(self, df: pd.DataFrame, schema: TableSchema | None = None) -> np.ndarray:
+        if not self.seen_:  # before fit every combination is allowed
+            return np.ones(len(df), dtype=bool)
+        allowed = pd.MultiIndex.from_arrays([list(v) for v in self.seen_.values()])
+        present = pd.MultiIndex.from_frame(df[list(self.columns)].astype(object))
+        return present.isin(allowed)
+
+    def _learn(self, table: CanonicalTable) -> None:
+        codes = np.column_stack([table.values[c] for c in self.columns]).astype(np.int64)
+        self.combinations_ = np.unique(codes, axis=0)
+        self.seen_ = {
+            c: tuple(_label(table.specs[c], code) for code in self.combinations_[:, i])
+            for i, c in enumerate(self.columns)
+        }
+
+    def transform(self, table: CanonicalTable) -> CanonicalTable:
+        combos = self._combinations()
+        codes = np.column_stack([table.values.pop(c) for c in self.columns]).astype(np.int64)
+        for c in self.columns:
+            table.specs.pop(c)
+        keys = pd.MultiIndex.from_arrays(codes.T)
+        lookup = pd.MultiIndex.from_arrays(combos.T)
+        merged = lookup.get_indexer(keys).astype(np.int64)
+        if (merged < 0).any():
+            raise InvalidParameterError(f"{self!r}: a row holds a combination never seen in fit.")
+        spec = ColumnSpec(
+            name=self.merged_name,
+            kind=ColumnKind.CATEGORICAL,
+            dtype="int64",
+            categories=tuple(range(len(combos))),
+        )
+        table.replace(self.merged_name, merged, spec)
+        return table
+
+    def inverse_transform(self, table: CanonicalTable) -> CanonicalTable:
+        combos = self._combinations()
+        merged = np.clip(table.values.pop(self.merged_name).astype(np.int64), 0, len(combos) - 1)
+        table.specs.pop(self.merged_name)
+        for i, c in enumerate(self.columns):
+            table.replace(c, combos[merged, i], self.original(c))
+        return table
+
+    def _combinations(self) -> np.ndarray:
+        if self.combinations_ is None:
+            self.original(self.columns[0])  # raises the not-fitted error
+        return self.combinations_  # type: ignore[return-value]
+
+    def _state(self) -> State:
+        return {"combinations": self._combinations()}
+
+    def _load(self, state: State) -> None:
+        self.combinations_ = np.asarray(state["combinations"], dtype=np.int64)
+        self.seen_ = {
+            c: tuple(_label(self.original(c), code) for code in self.combinations_[:, i])
+            for i, c in enumerate(self.columns)
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "columns": list(self.columns)}
+
+
+def _label(spec: ColumnSpec, code: int) -> Any:
+    return None if code < 0 else (spec.categories or ())[code]
