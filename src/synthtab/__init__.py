@@ -32,6 +32,7 @@ _EXPORTS = {
     "Negative": "synthtab.constraints",
     "FixedCombinations": "synthtab.constraints",
     "Predicate": "synthtab.constraints",
+    "rebalance": "synthtab.sampling.rebalance",
 }
 
 __all__ = [*_EXPORTS, "__version__"]
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from synthtab.errors import SynthtabError  # noqa: F401
     from synthtab.models import model_registry  # noqa: F401
     from synthtab.sampling.conditions import ClassMix, Condition  # noqa: F401
+    from synthtab.sampling.rebalance import rebalance  # noqa: F401
     from synthtab.schema import ColumnKind, ColumnSpec, TableSchema, infer_schema  # noqa: F401
     from synthtab.synthesizer import Synthesizer, load  # noqa: F401
 

@@ -65,3 +65,25 @@ def test_labels_seen_ten_times_survive(adult, adult_copula) -> None:
         counts = adult[column].value_counts()
         assert set(counts[counts >= 10].index) <= set(adult_copula[column]), column
         assert set(adult_copula[column]) <= set(counts.index), column
+
+
+def test_copula_keeps_the_pattern_of_missing_values() -> None:
+    rng = np.random.default_rng(0)
+    n = 4000
+    income = rng.lognormal(10, 0.5, n).round(0)
+    skipped = rng.random(n) < 0.2  # people who skip the income question skip tax too
+    tax = (income * 0.2).round(0)
+    real = pd.DataFrame(
+        {
+            "age": rng.integers(18, 90, n),
+            "income": np.where(skipped, np.nan, income),
+            "tax": np.where(skipped | (rng.random(n) < 0.05), np.nan, tax),
+        }
+    )
+    out = Synthesizer("copula", seed=0).fit(real).sample(20_000)
+    real_both = (real["income"].isna() & real["tax"].isna()).mean()
+    synth_both = (out["income"].isna() & out["tax"].isna()).mean()
+    assert abs(synth_both - real_both) < 0.02
+    # Missing together far more often than independence would give (0.2 * 0.24 = 0.048).
+    assert synth_both > 0.15
+    assert abs(out["tax"].isna().mean() - real["tax"].isna().mean()) < 0.02

@@ -1,0 +1,211 @@
+"""More rows of the rare classes: SMOTE and friends, or any synthesizer's conditional sampling.
+
+The real rows are kept as they are; new rows of each class short of its
+target count are added, in the exact dtypes of the table.
+
+>>> import pandas as pd, numpy as np
+>>> rng = np.random.default_rng(0)
+>>> df = pd.DataFrame({"x": rng.normal(size=200).round(3), "y": [1] * 20 + [0] * 180})
+>>> rebalance(df, "y", strategy="smote")["y"].value_counts().sort_index().to_dict()
+{0: 180, 1: 180}
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synthtab.encoding.columns import from_canonical, generate_column, to_canonical
+from synthtab.errors import DataValidationError, InvalidParameterError, did_you_mean
+from synthtab.random import SeedTree
+from synthtab.schema import ColumnSpec, TableSchema, infer_schema
+
+#: Oversamplers from imbalanced-learn, and whether they handle label features.
+OVERSAMPLERS = {
+    "smote": ("SMOTE", False),
+    "smotenc": ("SMOTENC", True),
+    "adasyn": ("ADASYN", False),
+    "borderline": ("BorderlineSMOTE", False),
+}
+
+
+def rebalance(
+    df: pd.DataFrame,
+    target: str,
+    *,
+    strategy: str = "auto",
+    ratio: float = 1.0,
+    seed: int = 0,
+    **model_params: Any,
+) -> pd.DataFrame:
+    """Add synthetic rows of the rarer classes of ``target`` until each has ``ratio`` times
+    the count of the largest class.
+
+    Parameters
+    ----------
+    df: the real table.
+    target: the class column.
+    strategy: ``"auto"`` (SMOTE, or SMOTE-NC when there are label features),
+        ``"smote"``, ``"smotenc"``, ``"adasyn"``, ``"borderline"``, or a model name
+        (``"copula"``, ...) whose conditional sampling makes the new rows.
+    ratio: each class's target share of the largest class, in (0, 1].
+    seed: the one seed for every random choice.
+    **model_params: parameters of the model, for a model strategy.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"x": range(40), "y": ["a"] * 30 + ["b"] * 10})
+    >>> rebalance(df, "y", strategy="copula", ratio=0.5)["y"].value_counts().to_dict()
+    {'a': 30, 'b': 15}
+    """
+    schema = infer_schema(df)
+    counts = _class_counts(df, target, schema, ratio)
+    if not counts:
+        return df.copy()
+    seeds = SeedTree(seed).child("rebalance")
+    if strategy == "auto":
+        strategy = "smotenc" if _label_features(schema, target) else "smote"
+    if strategy in OVERSAMPLERS:
+        new = _oversample(df, target, schema, strategy, counts, seeds)
+    else:
+        new = _synthesize(df, target, strategy, counts, seed, model_params)
+    return pd.concat([df, new], ignore_index=True)
+
+
+def _class_counts(
+    df: pd.DataFrame, target: str, schema: TableSchema, ratio: float
+) -> dict[Any, int]:
+    """Rows to add per class."""
+    if target not in df.columns:
+        raise InvalidParameterError(
+            f"rebalance: the table has no column '{target}'.{did_you_mean(target, df.columns)}"
+        )
+    if not schema[target].kind.is_discrete:
+        raise InvalidParameterError(
+            f"rebalance needs a categorical or boolean target; '{target}' is "
+            f"{schema[target].kind.value}."
+        )
+    if isinstance(ratio, bool) or not isinstance(ratio, int | float) or not 0 < ratio <= 1:
+        raise InvalidParameterError(f"The 'ratio' option must be in (0, 1]. Got {ratio!r}.")
+    present = df[target].value_counts()
+    wanted = math.ceil(ratio * present.max())
+    return {label: wanted - int(n) for label, n in present.items() if n < wanted}
+
+
+def _label_features(schema: TableSchema, target: str) -> list[str]:
+    return [c.name for c in schema if c.kind.is_discrete and c.name != target]
+
+
+def _modelled(schema: TableSchema, target: str) -> list[ColumnSpec]:
+    return [c for c in schema if not c.kind.is_generated and c.name != target]
+
+
+def _oversample(
+    df: pd.DataFrame,
+    target: str,
+    schema: TableSchema,
+    strategy: str,
+    counts: dict[Any, int],
+    seeds: SeedTree,
+) -> pd.DataFrame:
+    import imblearn.over_sampling as over
+
+    class_name, handles_labels = OVERSAMPLERS[strategy]
+    specs = _modelled(schema, target)
+    labels = [i for i, c in enumerate(specs) if c.kind.is_discrete]
+    if labels and not handles_labels:
+        raise InvalidParameterError(
+            f"strategy='{strategy}' interpolates numbers and cannot handle the label columns "
+            f"{[specs[i].name for i in labels]}; use strategy='smotenc' or a model such as "
+            "'copula'."
+        )
+    if not labels and strategy == "smotenc":
+        raise InvalidParameterError("strategy='smotenc' needs label columns; use 'smote'.")
+    features = np.column_stack([to_canonical(df[c.name], c) for c in specs])
+    _check_complete(features, specs, strategy)
+    y = to_canonical(df[target], schema[target])  # integer codes: labels of any type
+    present = df[target].value_counts()
+    classes = pd.Index(list(schema[target].categories or ()), dtype=object)
+    goal = {
+        int(classes.get_indexer([label])[0]): int(present[label]) + extra
+        for label, extra in counts.items()
+    }
+    options: dict[str, Any] = {"sampling_strategy": goal, "random_state": seeds.integer_seed()}
+    if strategy == "smotenc":
+        options["categorical_features"] = labels
+    try:
+        resampled, codes = getattr(over, class_name)(**options).fit_resample(features, y)
+    except (ValueError, RuntimeError) as exc:
+        raise DataValidationError([f"{class_name} could not resample '{target}': {exc}"]) from exc
+    new_x, new_y = resampled[len(df) :], codes[len(df) :]
+    return _decode_rows(new_x, new_y, specs, schema, target, seeds, row_offset=len(df))
+
+
+def _check_complete(features: np.ndarray, specs: list[ColumnSpec], strategy: str) -> None:
+    gaps = [s.name for j, s in enumerate(specs) if np.isnan(features[:, j]).any()]
+    gaps += [
+        s.name for j, s in enumerate(specs) if s.kind.is_discrete and (features[:, j] < 0).any()
+    ]
+    if gaps:
+        raise DataValidationError(
+            [
+                f"strategy='{strategy}' cannot interpolate missing values, found in {gaps}; "
+                "fill or drop them, or use a model strategy such as 'copula', which learns them"
+            ]
+        )
+
+
+def _decode_rows(
+    values: np.ndarray,
+    classes: np.ndarray,
+    specs: list[ColumnSpec],
+    schema: TableSchema,
+    target: str,
+    seeds: SeedTree,
+    row_offset: int,
+) -> pd.DataFrame:
+    n = len(classes)
+    data = {spec.name: from_canonical(values[:, j], spec) for j, spec in enumerate(specs)}
+    data[target] = from_canonical(classes, schema[target])
+    frame = pd.DataFrame(data, index=pd.RangeIndex(n))
+    return _with_generated(frame, schema, seeds, row_offset)
+
+
+def _with_generated(
+    frame: pd.DataFrame, schema: TableSchema, seeds: SeedTree, row_offset: int
+) -> pd.DataFrame:
+    """Fresh identifiers and personal data for the new rows, never reusing a real key."""
+    rng = seeds.rng("generated")
+    for spec in schema:
+        if spec.kind.is_generated:
+            frame[spec.name] = generate_column(spec, len(frame), rng=rng, row_offset=row_offset)
+    return frame[schema.names]
+
+
+def _synthesize(
+    df: pd.DataFrame,
+    target: str,
+    model: str,
+    counts: dict[Any, int],
+    seed: int,
+    params: dict[str, Any],
+) -> pd.DataFrame:
+    from synthtab.sampling.conditions import Condition
+    from synthtab.synthesizer import Synthesizer
+
+    seeds = SeedTree(seed).child("rebalance")
+    synth = Synthesizer(model, seed=seed, **params).fit(df)
+    parts = [
+        synth.sample(
+            extra,
+            seed=seeds.child(f"class={label!r}").integer_seed(),
+            conditions=Condition({target: label}),
+        )
+        for label, extra in counts.items()
+    ]
+    new = pd.concat(parts, ignore_index=True)
+    return _with_generated(new, synth.schema_, seeds, row_offset=len(df))
