@@ -27,7 +27,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -194,6 +194,38 @@ class TableEncoder:
         both = pd.concat([modelled.reset_index(drop=True), generated], axis=1)
         return both[self.schema.names]
 
+    def encoded_bounds(
+        self, canonical: Mapping[str, tuple[float, float]]
+    ) -> dict[int, tuple[float, float]] | None:
+        """Intervals on encoded features that give the asked canonical values.
+
+        Only for raw numbers and integer codes (the ORDINAL encoders) of columns
+        no constraint rewrites; ``None`` otherwise, and the engine falls back to
+        rejection. Intervals widen by half a rounding step, so every value that
+        decodes into the asked range is allowed.
+        """
+        if (self.options.numeric_name, self.options.categorical_name) != ("identity", "ordinal"):
+            return None
+        starts = dict(
+            zip([c.spec.name for c in self._fitted()], self._feature_starts(), strict=True)
+        )
+        bounds: dict[int, tuple[float, float]] = {}
+        for name, (low, high) in canonical.items():
+            col = next((c for c in self._fitted() if c.spec.name == name), None)
+            if col is None or col.spec != self.schema[name]:
+                return None  # rewritten by a constraint: no direct translation
+            start = starts[name]
+            if col.missing is not None:
+                bounds[start] = (-0.5, 0.5 - _EPSILON)  # the value is not missing
+                start += col.missing.width
+            half = 0.5 if col.spec.kind.is_discrete else _rounding_step(col.spec) / 2
+            bounds[start] = (low - half, high + half - (_EPSILON if half else 0.0))
+        return bounds
+
+    def _feature_starts(self) -> list[int]:
+        widths = [sum(s.width for s in col.spans()) for col in self._fitted()]
+        return list(np.concatenate([[0], np.cumsum(widths)[:-1]]).astype(int))
+
     def state_dict(self) -> State:
         """Encoder choices, working specs and every column encoder's learned state."""
         return {
@@ -284,6 +316,21 @@ class TableEncoder:
         if self.columns_ is None:
             raise NotFittedError("This TableEncoder is not fitted yet; call fit first.")
         return self.columns_
+
+
+_EPSILON = 1e-9
+
+
+def _rounding_step(spec: ColumnSpec) -> float:
+    """The spacing of decoded values: 1 for integers, 10**-decimals, a datetime unit."""
+    from synthtab.schema.datetimes import unit_nanoseconds
+    from synthtab.schema.spec import ColumnKind
+
+    if spec.kind is ColumnKind.INTEGER:
+        return 1.0
+    if spec.kind is ColumnKind.DATETIME:
+        return unit_nanoseconds(spec.datetime_resolution or "s") / 1e9
+    return 10.0**-spec.decimals if spec.decimals is not None else 0.0
 
 
 def _fill_missing(values: np.ndarray, missing: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -19,6 +19,7 @@ from synthtab.encoding.base import State
 from synthtab.encoding.layout import EncodedTable, EncodingStyle
 from synthtab.models.base import Capabilities, FitReport, Model
 from synthtab.models.calibration import calibrated_correlation
+from synthtab.models.conditional import conditional_normals, latent_intervals
 from synthtab.models.params import Int, ModelParams, param
 from synthtab.models.quantiles import QuantileGrid
 from synthtab.models.registry import model_registry
@@ -43,7 +44,7 @@ class CopulaParams(ModelParams):
 class GaussianCopulaModel(Model):
     """Keeps each feature's distribution and the correlations of their normal scores."""
 
-    capabilities = Capabilities(style=EncodingStyle.ORDINAL)
+    capabilities = Capabilities(style=EncodingStyle.ORDINAL, native_conditioning=True)
     Params = CopulaParams
 
     def _fit(
@@ -63,7 +64,11 @@ class GaussianCopulaModel(Model):
     def _sample(self, n: int, *, rng: np.random.Generator, condition: Any) -> np.ndarray:
         from scipy.special import ndtr
 
-        normals = rng.standard_normal((n, self.cholesky_.shape[0])) @ self.cholesky_.T
+        if condition:  # intervals on encoded features: draw from the Gaussian conditional
+            low, high = latent_intervals(self.grid_, condition)
+            normals = conditional_normals(self.correlation_, sorted(condition), low, high, n, rng)
+        else:
+            normals = rng.standard_normal((n, self.cholesky_.shape[0])) @ self.cholesky_.T
         return self.grid_.inverse(ndtr(normals))
 
     def _state(self) -> State:

@@ -73,6 +73,27 @@ class Condition:
         for column, value in self.values.items():
             _check_one(schema, column, value)
 
+    def canonical_bounds(self, schema: TableSchema) -> dict[str, tuple[float, float]]:
+        """Per column, the inclusive interval of canonical values asked for.
+
+        Labels become their code (``(k, k)``); numbers and datetimes (as epoch
+        seconds) their range, open ends as infinities.
+        """
+        bounds = {}
+        for column, value in self.values.items():
+            spec = schema[column]
+            if spec.kind.is_discrete:
+                code = next(i for i, c in enumerate(spec.categories or ()) if _same_label(value, c))
+                bounds[column] = (float(code), float(code))
+                continue
+            low, high = value if isinstance(value, tuple) else (value, value)
+            low_n, high_n = _as_number(spec, low), _as_number(spec, high)
+            bounds[column] = (
+                -math.inf if low_n is None else low_n,
+                math.inf if high_n is None else high_n,
+            )
+        return bounds
+
     def mask(self, df: pd.DataFrame, schema: TableSchema) -> np.ndarray:
         """Which rows of ``df`` meet every condition (vectorised)."""
         keep = np.ones(len(df), dtype=bool)

@@ -121,8 +121,14 @@ class SamplingEngine:
             keep &= rule.is_valid(block, self.schema)
         return keep
 
+    def _native(self, condition: Condition | None) -> Any:
+        """The condition in the model's encoded terms, when it can condition natively."""
+        if condition is None or not self.model.capabilities.native_conditioning:
+            return None
+        return self.encoder.encoded_bounds(condition.canonical_bounds(self.schema))
+
     def _blocks(self, seeds: SeedTree, condition: Condition | None) -> Iterator[pd.DataFrame]:
-        native = condition if self.model.capabilities.native_conditioning else None
+        native = self._native(condition)
         block = 0
         while True:
             encoded = self.model.sample(BLOCK_ROWS, rng=seeds.block_rng(block), condition=native)
