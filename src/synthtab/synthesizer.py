@@ -161,7 +161,8 @@ class Synthesizer:
 
         With ``seed=None`` the synthesizer's own seed is used, so repeated calls
         return the same rows; pass another ``seed`` for a fresh draw.
-        ``conditions`` is a :class:`Condition`, a :class:`ClassMix` or a dict.
+        ``conditions`` is a :class:`Condition`, a :class:`ClassMix`, a dict, or a list of
+        Conditions that each give their row count ``n`` (rows come in that order).
         """
         self._check_fitted()
         if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
@@ -169,7 +170,7 @@ class Synthesizer:
                 f"The number of rows to sample must be a positive int. Got {n!r} instead."
             )
         seeds = SeedTree(check_seed(self.seed if seed is None else seed)).child("sample")
-        request = as_request(conditions, self.schema_)
+        request = as_request(conditions, self.schema_, n)
         return self._engine().sample(n, seeds, request, progress)
 
     def _engine(self) -> SamplingEngine:

@@ -160,3 +160,20 @@ def test_dates_come_back_in_their_own_storage_format(model: str) -> None:
     assert out["dmy"].str.fullmatch(r"\d{2}/\d{2}/\d{4}").all()
     parsed = pd.to_datetime(out["dmy"], format="%d/%m/%Y")
     assert parsed.min() >= days.min() and parsed.max() <= days.max()
+
+
+def test_several_conditions_in_one_call(fitted: Synthesizer) -> None:
+    conditions = [
+        Condition({"group": "rare"}, n=30),
+        Condition({"group": "north", "age": (20, 30)}, n=70),
+    ]
+    out = fitted.sample(100, conditions=conditions)
+    assert (out["group"].iloc[:30] == "rare").all()
+    assert (out["group"].iloc[30:] == "north").all() and out["age"].iloc[30:].between(20, 30).all()
+
+
+def test_condition_lists_must_give_consistent_counts(fitted: Synthesizer) -> None:
+    with pytest.raises(ConditionError, match=re.escape("ask for 30 rows in all, but sample")):
+        fitted.sample(100, conditions=[Condition({"group": "rare"}, n=30)])
+    with pytest.raises(ConditionError, match="each give their rows"):
+        fitted.sample(100, conditions=[Condition({"group": "rare"})])

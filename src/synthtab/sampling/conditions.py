@@ -29,6 +29,9 @@ class Condition:
     values:
         ``{column: value}`` for a fixed value, ``{column: (low, high)}`` for an
         inclusive range of a number or datetime column (either end may be None).
+    n:
+        Rows for this condition when several are asked at once,
+        ``sample(300, conditions=[Condition(a, n=100), Condition(b, n=200)])``.
 
     Examples
     --------
@@ -36,13 +39,16 @@ class Condition:
     ['age', 'sex']
     """
 
-    def __init__(self, values: Mapping[str, Any]) -> None:
+    def __init__(self, values: Mapping[str, Any], *, n: int | None = None) -> None:
         if not isinstance(values, Mapping) or not values:
             raise ConditionError(
                 "A Condition needs a non-empty mapping of column to value, "
                 f"for example Condition({{'income': '>50K'}}). Got {values!r}."
             )
+        if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n <= 0):
+            raise ConditionError(f"A Condition's row count n must be a positive int. Got {n!r}.")
         self.values: dict[str, Any] = dict(values)
+        self.n = n
 
     @property
     def columns(self) -> list[str]:
@@ -50,10 +56,11 @@ class Condition:
         return list(self.values)
 
     def __repr__(self) -> str:
-        return f"Condition({self.values!r})"
+        count = "" if self.n is None else f", n={self.n}"
+        return f"Condition({self.values!r}{count})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Condition) and self.values == other.values
+        return isinstance(other, Condition) and (self.values, self.n) == (other.values, other.n)
 
     def __hash__(self) -> int:
         return hash(tuple(sorted((k, repr(v)) for k, v in self.values.items())))

@@ -27,7 +27,8 @@ from synthtab.random import BLOCK_ROWS, SeedTree
 from synthtab.sampling.conditions import ClassMix, Condition
 from synthtab.schema.spec import TableSchema
 
-Conditions = Condition | ClassMix | Mapping[str, Any] | None
+Conditions = Condition | ClassMix | Mapping[str, Any] | Sequence[Condition] | None
+Request = Condition | ClassMix | list[Condition] | None
 
 #: Most candidate rows drawn per requested row before giving up (rates down to 0.1%).
 MAX_OVERSAMPLING = 1_000
@@ -35,10 +36,12 @@ MAX_OVERSAMPLING = 1_000
 _HOPELESS_AFTER = 4 * BLOCK_ROWS
 
 
-def as_request(conditions: Conditions, schema: TableSchema) -> Condition | ClassMix | None:
+def as_request(conditions: Conditions, schema: TableSchema, n: int) -> Request:
     """Normalise what a user passed as ``conditions`` and check it against the schema."""
     if conditions is None:
         return None
+    if isinstance(conditions, list | tuple):
+        return _condition_list(list(conditions), schema, n)
     if isinstance(conditions, Mapping):
         conditions = Condition(conditions)
     if not isinstance(conditions, Condition | ClassMix):
@@ -47,6 +50,23 @@ def as_request(conditions: Conditions, schema: TableSchema) -> Condition | Class
             f"got {type(conditions).__name__}."
         )
     conditions.check(schema)
+    return conditions
+
+
+def _condition_list(conditions: list[Any], schema: TableSchema, n: int) -> list[Condition]:
+    if not conditions or not all(isinstance(c, Condition) and c.n for c in conditions):
+        raise ConditionError(
+            "A list of conditions must hold Condition objects that each give their rows, "
+            "e.g. [Condition({'income': '>50K'}, n=100), Condition({'income': '<=50K'}, n=50)]."
+        )
+    total = sum(c.n or 0 for c in conditions)
+    if total != n:
+        raise ConditionError(
+            f"The conditions ask for {total} rows in all, but sample was asked for {n}; "
+            "make them agree."
+        )
+    for condition in conditions:
+        condition.check(schema)
     return conditions
 
 
@@ -68,11 +88,18 @@ class SamplingEngine:
         self,
         n: int,
         seeds: SeedTree,
-        request: Condition | ClassMix | None = None,
+        request: Request = None,
         progress: ProgressCallback | None = None,
     ) -> pd.DataFrame:
-        """``n`` rows in the schema's exact dtypes."""
-        if isinstance(request, ClassMix):
+        """``n`` rows in the schema's exact dtypes (several conditions: in their order)."""
+        if isinstance(request, list):
+            parts = [
+                self._collect(c.n or 0, seeds.child(f"condition={i}"), c)
+                for i, c in enumerate(request)
+            ]
+            modelled = pd.concat(parts, ignore_index=True)
+            report(progress, "sample", n, n)
+        elif isinstance(request, ClassMix):
             modelled = self._class_mix(n, seeds, request, progress)
         else:
             modelled = self._collect(n, seeds.child("rows"), request, progress)
