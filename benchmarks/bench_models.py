@@ -12,17 +12,15 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from common import load_adult
 from scipy import stats
 
 from synthtab import Synthesizer
 from synthtab.errors import SynthtabError
 from synthtab.models import model_registry
-
-ADULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "adult.csv"
 
 
 def fidelity(real: pd.DataFrame, synth: pd.DataFrame) -> dict[str, float]:
@@ -80,7 +78,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000, help="rows to sample")
     parser.add_argument("--models", nargs="*", default=None)
     args = parser.parse_args()
-    real = pd.read_csv(ADULT)
+    real = load_adult()
     seconds, torch_loaded = import_time()
     print(f"import synthtab: {seconds * 1000:.0f} ms (best of 5), torch imported: {torch_loaded}")
     print(f"adult: {len(real):,} rows x {real.shape[1]} columns; sampling {args.rows:,} rows\n")

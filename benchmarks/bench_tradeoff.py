@@ -13,22 +13,17 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from common import TARGET, holdout_scores, load_adult
 from sklearn.compose import make_column_transformer
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
 from sklearn.neighbors import NearestNeighbors
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, OrdinalEncoder
+from sklearn.preprocessing import MinMaxScaler, OneHotEncoder
 
 from synthtab import Synthesizer
 
-ADULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "adult.csv"
-TARGET, POSITIVE = "income", ">50K"
 SETTINGS = [
     ("copula", {}),
     ("marginals", {}),
@@ -41,18 +36,8 @@ SETTINGS = [
 
 
 def auc(train: pd.DataFrame, test: pd.DataFrame) -> float:
-    labels = train.drop(columns=TARGET).select_dtypes(exclude="number").columns.tolist()
-    model = make_pipeline(
-        make_column_transformer(
-            (OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1), labels),
-            remainder="passthrough",
-        ),
-        HistGradientBoostingClassifier(random_state=0),
-    )
-    model.fit(train.drop(columns=TARGET), train[TARGET] == POSITIVE)
-    return roc_auc_score(
-        test[TARGET] == POSITIVE, model.predict_proba(test.drop(columns=TARGET))[:, 1]
-    )
+    """ROC AUC on the real holdout of a classifier trained on ``train``."""
+    return holdout_scores(train, test)["auc"]
 
 
 def closer_to_train(synth: pd.DataFrame, train: pd.DataFrame, holdout: pd.DataFrame) -> float:
@@ -79,7 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    real = pd.read_csv(ADULT)
+    real = load_adult()
     train, holdout = train_test_split(real, test_size=0.2, stratify=real[TARGET], random_state=0)
     base = auc(train, holdout)
     pairs = set(zip(real["education"], real["education-num"], strict=True))

@@ -87,3 +87,20 @@ def test_copula_keeps_the_pattern_of_missing_values() -> None:
     # Missing together far more often than independence would give (0.2 * 0.24 = 0.048).
     assert synth_both > 0.15
     assert abs(out["tax"].isna().mean() - real["tax"].isna().mean()) < 0.02
+
+
+def test_trees_keep_point_masses_and_column_shapes(adult: pd.DataFrame) -> None:
+    out = Synthesizer("trees", seed=0).fit(adult).sample(len(adult))
+    assert abs((out["capital-gain"] == 0).mean() - (adult["capital-gain"] == 0).mean()) < 0.01
+    assert abs((out["hours-per-week"] == 40).mean() - (adult["hours-per-week"] == 40).mean()) < 0.02
+    for column in NUMERIC:
+        assert stats.ks_2samp(adult[column], out[column]).statistic < 0.06, column
+
+
+def test_trees_keep_one_to_one_relations(adult: pd.DataFrame) -> None:
+    out = Synthesizer("trees", seed=0).fit(adult).sample(len(adult))
+    seen = set(zip(adult["education"], adult["education-num"], strict=True))
+    unseen = np.mean(
+        [p not in seen for p in zip(out["education"], out["education-num"], strict=True)]
+    )
+    assert unseen < 0.01

@@ -135,8 +135,22 @@ class Inequality(ReversibleConstraint):
         return {"kind": self.kind, "low": self.low, "high": self.high, "strict": self.strict}
 
 
+class _OneNumber(ReversibleConstraint):
+    """Shared body of the rules on one number column."""
+
+    column: str
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.column,)
+
+    def check_schema(self, schema: TableSchema) -> list[str]:
+        problems = missing_columns(schema, self.columns, repr(self))
+        return problems + require_kinds(schema, self.columns, NUMBER_KINDS, repr(self), "number")
+
+
 @constraint_registry.register("range", description="low <= column <= high")
-class Range(ReversibleConstraint):
+class Range(_OneNumber):
     """``low <= column <= high`` with fixed bounds, enforced through a logit.
 
     Examples
@@ -153,14 +167,6 @@ class Range(ReversibleConstraint):
                 f"Range('{column}', {low!r}, {high!r}) needs finite bounds with low < high."
             )
         self.column, self.low, self.high = column, float(low), float(high)
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.column,)
-
-    def check_schema(self, schema: TableSchema) -> list[str]:
-        problems = missing_columns(schema, self.columns, repr(self))
-        return problems + require_kinds(schema, self.columns, NUMBER_KINDS, repr(self), "number")
 
     def is_valid(self, df: pd.DataFrame, schema: TableSchema | None = None) -> np.ndarray:
         x = numbers_of(df, self.column, schema)
@@ -192,21 +198,13 @@ class Range(ReversibleConstraint):
         return {"kind": self.kind, "column": self.column, "low": self.low, "high": self.high}
 
 
-class _Signed(ReversibleConstraint):
+class _Signed(_OneNumber):
     """Shared body of Positive and Negative: a log of the distance from zero."""
 
     sign: float
 
     def __init__(self, column: str, *, strict: bool = False) -> None:
         self.column, self.strict = column, bool(strict)
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.column,)
-
-    def check_schema(self, schema: TableSchema) -> list[str]:
-        problems = missing_columns(schema, self.columns, repr(self))
-        return problems + require_kinds(schema, self.columns, NUMBER_KINDS, repr(self), "number")
 
     def is_valid(self, df: pd.DataFrame, schema: TableSchema | None = None) -> np.ndarray:
         x = self.sign * numbers_of(df, self.column, schema)
