@@ -28,10 +28,11 @@ SETTINGS = [
     ("copula", {}),
     ("marginals", {}),
     ("trees", {"min_leaf": 5, "smoothing": 0.0}),
-    ("trees", {"min_leaf": 5, "smoothing": 1.0}),
     ("trees", {"min_leaf": 10, "smoothing": 1.0}),
-    ("trees", {"min_leaf": 20, "smoothing": 1.0}),
-    ("trees", {"min_leaf": 10, "smoothing": 2.0}),
+    ("trees", {"min_leaf": 30, "smoothing": 1.0}),
+    ("trees", {"min_leaf": 50, "smoothing": 1.0}),
+    ("trees", {"min_leaf": 100, "smoothing": 1.0}),
+    ("trees", {"min_leaf": 50, "smoothing": 2.0}),
 ]
 
 

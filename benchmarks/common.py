@@ -43,5 +43,5 @@ def holdout_scores(
     return {
         "auc": roc_auc_score(truth, model.predict_proba(features)[:, 1]),
         "recall": recall_score(truth, predicted),
-        "precision": precision_score(truth, predicted),
+        "precision": precision_score(truth, predicted, zero_division=0),
     }
