@@ -39,6 +39,7 @@ from synthtab.errors import (
     SynthtabError,
 )
 from synthtab.models import model_registry
+from synthtab.models.auto import AUTO, choose_model
 from synthtab.models.base import FitReport, Model
 from synthtab.models.params import ModelParams
 from synthtab.persistence import read_model_file, write_model_file
@@ -48,7 +49,7 @@ from synthtab.sampling.engine import Conditions, SamplingEngine, as_request
 from synthtab.schema import TableSchema, infer_schema
 from synthtab.schema.spec import ColumnSpec
 
-DEFAULT_MODEL = "copula"
+DEFAULT_MODEL = AUTO
 
 
 class Synthesizer:
@@ -57,7 +58,9 @@ class Synthesizer:
     Parameters
     ----------
     model:
-        A registered model name (``synthtab models`` lists them).
+        A registered model name (``synthtab models`` lists them), or ``"auto"``
+        (the default): the copula for mostly-numeric tables, trees otherwise;
+        ``fit_report_.notes`` says which and why.
     seed:
         The one seed every random choice of fit and sample flows from.
     overrides:
@@ -117,10 +120,18 @@ class Synthesizer:
         self._build_params()
         return self
 
-    def _build_params(self) -> ModelParams:
+    def _build_params(self, model: str | None = None) -> ModelParams | None:
         check_seed(self.seed)
         check_constraint_options(self.constraints, self.invalid_rows)
-        entry = model_registry.get(self.model)
+        model = model or self.model
+        if model == AUTO:
+            if self.params:
+                raise InvalidParameterError(
+                    f"model='auto' takes no model parameters (got {sorted(self.params)}); "
+                    "choose a model to set them, e.g. Synthesizer('trees', min_leaf=20)."
+                )
+            return None
+        entry = model_registry.get(model)
         model_cls = entry.load()
         return model_cls.Params.build({**entry.preset, **self.params})
 
@@ -130,9 +141,10 @@ class Synthesizer:
         """Learn the joint distribution of ``data``; returns ``self``."""
         _check_frame(data)
         seeds = SeedTree(self.seed)
-        params = self._build_params()
-        model: Model = model_registry.get(self.model).load()(params)
         schema = infer_schema(data, overrides=self.overrides)
+        name, reason = choose_model(schema) if self.model == AUTO else (self.model, "")
+        params = self._build_params(name)
+        model: Model = model_registry.get(name).load()(params)
         rules = fresh_constraints(self.constraints, schema)
         data, dropped = enforce_on_real_rows(data, rules, schema, self.invalid_rows)
         started = time.perf_counter()
@@ -140,13 +152,16 @@ class Synthesizer:
         encoder.fit(data, rng=seeds.rng("encoder"))
         table = encoder.encode(data, rng=seeds.rng("encode"))
         report = model.fit(table, rng=seeds.rng("model"), progress=progress)
-        report.model = self.model
+        report.model = name
         report.fit_seconds = time.perf_counter() - started
+        if reason:
+            report.notes.insert(0, reason)
         if dropped:
             report.notes.append(f"dropped {dropped} real rows that broke a constraint")
         self.schema_, self.encoder_, self.model_, self.fit_report_ = schema, encoder, model, report
         self.constraints_ = rules
-        self.model_params_ = params.to_dict()
+        self.model_params_ = params.to_dict()  # type: ignore[union-attr]
+        self.model_name_ = name
         return self
 
     def sample(
@@ -187,6 +202,7 @@ class Synthesizer:
             "synthtab_version": __version__,
             "synthesizer": {
                 "model": self.model,
+                "model_name": self.model_name_,
                 "seed": self.seed,
                 "overrides": _overrides_to_json(self.overrides),
                 "invalid_rows": self.invalid_rows,
@@ -232,8 +248,9 @@ class Synthesizer:
             invalid_rows=info["invalid_rows"],
             **info["user_params"],
         )
-        model_cls = model_registry.get(info["model"]).load()
+        model_cls = model_registry.get(info["model_name"]).load()
         params = model_cls.Params.build(info["params"])
+        synth.model_name_ = info["model_name"]
         synth.schema_ = TableSchema.from_dict(manifest["schema"])
         synth.constraints_ = rules
         synth.encoder_ = TableEncoder.from_state_dict(synth.schema_, manifest["encoder"], rules)

@@ -117,7 +117,7 @@ def test_real_violations_are_reported_with_examples() -> None:
 def test_real_violations_can_be_dropped() -> None:
     real = pd.DataFrame({"lo": [1, 2, 9, 4, 8, 3], "hi": [3, 4, 5, 6, 7, 3]})
     synth = Synthesizer(constraints=[Inequality("lo", "hi")], invalid_rows="drop").fit(real)
-    assert synth.fit_report_.notes == ["dropped 2 real rows that broke a constraint"]
+    assert synth.fit_report_.notes[-1] == "dropped 2 real rows that broke a constraint"
     assert (synth.sample(500)["hi"] >= synth.sample(500)["lo"]).all()
 
 

@@ -177,3 +177,26 @@ def test_condition_lists_must_give_consistent_counts(fitted: Synthesizer) -> Non
         fitted.sample(100, conditions=[Condition({"group": "rare"}, n=30)])
     with pytest.raises(ConditionError, match="each give their rows"):
         fitted.sample(100, conditions=[Condition({"group": "rare"})])
+
+
+def test_auto_picks_a_model_and_says_why(mixed_frame: pd.DataFrame, tmp_path) -> None:
+    synth = Synthesizer(seed=1).fit(mixed_frame)
+    assert synth.get_params()["model"] == "auto"
+    assert synth.model_name_ == "trees"
+    assert synth.fit_report_.notes[0] == (
+        "model 'auto' chose 'trees': 2 of 6 learned columns are labels (more than 10%)"
+    )
+    loaded = Synthesizer.load(synth.save(tmp_path / "auto.synth"))
+    assert loaded.model_name_ == "trees"
+    pd.testing.assert_frame_equal(loaded.sample(100), synth.sample(100))
+
+
+def test_auto_picks_the_copula_for_numbers() -> None:
+    rng = np.random.default_rng(0)
+    numbers = pd.DataFrame(rng.normal(size=(200, 4)).round(3), columns=list("abcd"))
+    assert Synthesizer().fit(numbers).model_name_ == "copula"
+
+
+def test_auto_takes_no_model_parameters() -> None:
+    with pytest.raises(InvalidParameterError, match=re.escape("model='auto' takes no model")):
+        Synthesizer(min_leaf=5)
