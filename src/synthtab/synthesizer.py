@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Self
 
@@ -38,13 +38,14 @@ from synthtab.errors import (
     NotFittedError,
     SynthtabError,
 )
+from synthtab.io.streaming import rebatch
 from synthtab.models import model_registry
 from synthtab.models.auto import AUTO, choose_model
 from synthtab.models.base import FitReport, Model
 from synthtab.models.params import ModelParams
 from synthtab.persistence import read_model_file, write_model_file
 from synthtab.progress import ProgressCallback
-from synthtab.random import SeedTree, check_seed
+from synthtab.random import BLOCK_ROWS, SeedTree, check_seed
 from synthtab.sampling.engine import Conditions, SamplingEngine, as_request
 from synthtab.schema import TableSchema, infer_schema
 from synthtab.schema.spec import ColumnSpec
@@ -180,13 +181,61 @@ class Synthesizer:
         Conditions that each give their row count ``n`` (rows come in that order).
         """
         self._check_fitted()
-        if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
-            raise InvalidParameterError(
-                f"The number of rows to sample must be a positive int. Got {n!r} instead."
-            )
+        _check_count(n, "number of rows to sample")
         seeds = SeedTree(check_seed(self.seed if seed is None else seed)).child("sample")
         request = as_request(conditions, self.schema_, n)
         return self._engine().sample(n, seeds, request, progress)
+
+    def sample_batches(
+        self,
+        n: int,
+        *,
+        batch_size: int = BLOCK_ROWS,
+        seed: int | None = None,
+        conditions: Conditions = None,
+        progress: ProgressCallback | None = None,
+    ) -> Iterator[pd.DataFrame]:
+        """Yield ``n`` rows in batches of ``batch_size``, with memory bounded by a batch.
+
+        The rows are exactly those of ``sample(n)`` with the same seed and
+        conditions, whatever the batch size.
+
+        >>> import pandas as pd
+        >>> synth = Synthesizer("copula").fit(pd.DataFrame({"x": range(30)}))
+        >>> [len(b) for b in synth.sample_batches(25, batch_size=10)]
+        [10, 10, 5]
+        """
+        self._check_fitted()
+        _check_count(n, "number of rows to sample")
+        _check_count(batch_size, "batch_size")
+        seeds = SeedTree(check_seed(self.seed if seed is None else seed)).child("sample")
+        request = as_request(conditions, self.schema_, n)
+        blocks = self._engine().stream(n, seeds, request, progress)
+        return rebatch(blocks, batch_size)
+
+    def sample_to(
+        self,
+        path: str | os.PathLike[str],
+        n: int,
+        *,
+        batch_size: int = BLOCK_ROWS,
+        seed: int | None = None,
+        conditions: Conditions = None,
+        progress: ProgressCallback | None = None,
+    ) -> Path:
+        """Stream ``n`` rows into a ``.parquet``, ``.csv`` or ``.tsv`` file, atomically.
+
+        Memory stays bounded by the batch size; the file is the same whatever
+        the batch size, and nothing is left behind if sampling fails.
+        """
+        from synthtab.io.streaming import write_batches
+        from synthtab.io.tables import check_table_output
+
+        check_table_output(path)
+        batches = self.sample_batches(
+            n, batch_size=batch_size, seed=seed, conditions=conditions, progress=progress
+        )
+        return write_batches(batches, path, row_group_rows=BLOCK_ROWS)
 
     def _engine(self) -> SamplingEngine:
         return SamplingEngine(self.model_, self.encoder_, self.constraints_)
@@ -268,6 +317,11 @@ class Synthesizer:
     def __repr__(self) -> str:
         extra = "".join(f", {k}={v!r}" for k, v in self.params.items())
         return f"Synthesizer(model={self.model!r}, seed={self.seed!r}{extra})"
+
+
+def _check_count(value: object, what: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise InvalidParameterError(f"The {what} must be a positive int. Got {value!r} instead.")
 
 
 def _check_frame(data: object) -> None:

@@ -11,7 +11,7 @@ bounded: when the acceptance rate is too low to finish, a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,53 +92,68 @@ class SamplingEngine:
         progress: ProgressCallback | None = None,
     ) -> pd.DataFrame:
         """``n`` rows in the schema's exact dtypes (several conditions: in their order)."""
-        if isinstance(request, list):
-            parts = [
-                self._collect(c.n or 0, seeds.child(f"condition={i}"), c)
-                for i, c in enumerate(request)
-            ]
-            modelled = pd.concat(parts, ignore_index=True)
-            report(progress, "sample", n, n)
-        elif isinstance(request, ClassMix):
-            modelled = self._class_mix(n, seeds, request, progress)
-        else:
-            modelled = self._collect(n, seeds.child("rows"), request, progress)
-        generated = self._generated(n, seeds.child("generated"))
-        return self.encoder.assemble(modelled, generated)
+        blocks = list(self.stream(n, seeds, request, progress))
+        return pd.concat(blocks, ignore_index=True) if len(blocks) > 1 else blocks[0]
 
-    def _class_mix(
-        self, n: int, seeds: SeedTree, mix: ClassMix, progress: ProgressCallback | None
-    ) -> pd.DataFrame:
-        parts = [
-            self._collect(count, seeds.child(f"class={label!r}"), Condition({mix.column: label}))
-            for label, count in mix.counts(n).items()
-            if count > 0
-        ]
-        mixed = pd.concat(parts, ignore_index=True)
-        order = seeds.rng("shuffle").permutation(len(mixed))
-        report(progress, "sample", n, n)
-        return mixed.iloc[order].reset_index(drop=True)
-
-    def _collect(
+    def stream(
         self,
         n: int,
         seeds: SeedTree,
-        condition: Condition | None,
+        request: Request = None,
         progress: ProgressCallback | None = None,
-    ) -> pd.DataFrame:
-        kept: list[pd.DataFrame] = []
-        accepted = drawn = 0
-        for block in self._blocks(seeds, condition):
-            drawn += len(block)
-            block = block[self._accepted(block, condition)]
-            kept.append(block)
-            accepted += len(block)
-            report(progress, "sample", min(accepted, n), n)
-            if accepted >= n:
-                break
-            self._check_budget(n, accepted, drawn, condition)
-        rows = pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0]
-        return rows.iloc[:n].reset_index(drop=True)
+    ) -> Iterator[pd.DataFrame]:
+        """``n`` rows as blocks of :data:`BLOCK_ROWS` rows (the last may be shorter).
+
+        Block ``k`` depends only on the seeds and the request, never on how the
+        caller batches the rows, so streamed output equals in-memory output.
+        """
+        take = self._source(n, seeds, request)
+        generated = seeds.child("generated")
+        for k, start in enumerate(range(0, n, BLOCK_ROWS)):
+            size = min(BLOCK_ROWS, n - start)
+            modelled = take(size, k)
+            # Whole blocks are generated, then cut, so row k never depends on n.
+            fresh = self.encoder.generate(BLOCK_ROWS, rng=generated.block_rng(k), row_offset=start)
+            block = self.encoder.assemble(modelled, fresh.iloc[:size].reset_index(drop=True))
+            block.index = pd.RangeIndex(start, start + size)
+            report(progress, "sample", start + size, n)
+            yield block
+
+    def _source(
+        self, n: int, seeds: SeedTree, request: Request
+    ) -> Callable[[int, int], pd.DataFrame]:
+        """A function giving the modelled rows of output block ``k`` (``size`` rows)."""
+        if isinstance(request, ClassMix):
+            return self._class_mix(n, seeds, request)
+        if isinstance(request, list):
+            parts = [
+                _Accepted(self, seeds.child(f"condition={i}"), c, c.n or 0)
+                for i, c in enumerate(request)
+            ]
+            return lambda size, k: _take_in_turn(parts, size)
+        rows = _Accepted(self, seeds.child("rows"), request, n)
+        return lambda size, k: rows.take(size)
+
+    def _class_mix(
+        self, n: int, seeds: SeedTree, mix: ClassMix
+    ) -> Callable[[int, int], pd.DataFrame]:
+        totals = mix.counts(n)
+        sources = {
+            label: _Accepted(
+                self, seeds.child(f"class={label!r}"), Condition({mix.column: label}), total
+            )
+            for label, total in totals.items()
+            if total > 0
+        }
+        shuffles = seeds.child("shuffle")
+
+        def take(size: int, k: int) -> pd.DataFrame:
+            parts = [sources[label].take(c) for label, c in mix.counts(size).items() if c > 0]
+            mixed = pd.concat(parts, ignore_index=True)
+            order = shuffles.block_rng(k).permutation(len(mixed))
+            return mixed.iloc[order].reset_index(drop=True)
+
+        return take
 
     def _accepted(self, block: pd.DataFrame, condition: Condition | None) -> np.ndarray:
         keep = np.ones(len(block), dtype=bool)
@@ -180,12 +195,43 @@ class SamplingEngine:
                 "natively (see 'synthtab models')."
             )
 
-    def _generated(self, n: int, seeds: SeedTree) -> pd.DataFrame:
-        if not self.encoder.generated:
-            return pd.DataFrame(index=pd.RangeIndex(n))
-        # Whole blocks are generated and then cut, so row k never depends on n.
-        parts = [
-            self.encoder.generate(BLOCK_ROWS, rng=seeds.block_rng(k), row_offset=start)
-            for k, start in enumerate(range(0, n, BLOCK_ROWS))
-        ]
-        return pd.concat(parts, ignore_index=True).iloc[:n].reset_index(drop=True)
+
+class _Accepted:
+    """The accepted rows of one condition, drawn block by block as they are asked for."""
+
+    def __init__(
+        self, engine: SamplingEngine, seeds: SeedTree, condition: Condition | None, total: int
+    ) -> None:
+        self.engine, self.condition, self.total = engine, condition, total
+        self.blocks = engine._blocks(seeds, condition)
+        self.buffer: list[pd.DataFrame] = []
+        self.buffered = self.accepted = self.drawn = self.given = 0
+
+    def take(self, size: int) -> pd.DataFrame:
+        """The next ``size`` accepted rows."""
+        while self.buffered < size:
+            block = next(self.blocks)
+            self.drawn += len(block)
+            block = block[self.engine._accepted(block, self.condition)]
+            self.accepted += len(block)
+            self.buffer.append(block)
+            self.buffered += len(block)
+            if self.buffered < size:
+                self.engine._check_budget(self.total, self.accepted, self.drawn, self.condition)
+        rows = pd.concat(self.buffer, ignore_index=True) if len(self.buffer) > 1 else self.buffer[0]
+        rows = rows.reset_index(drop=True)
+        self.buffer = [rows.iloc[size:]]
+        self.buffered = len(rows) - size
+        return rows.iloc[:size].reset_index(drop=True)
+
+
+def _take_in_turn(sources: list[_Accepted], size: int) -> pd.DataFrame:
+    """``size`` rows from the sources in order, each giving at most its own total."""
+    parts = []
+    for source in sources:
+        count = min(source.total - source.given, size)
+        if count > 0:
+            parts.append(source.take(count))
+            source.given += count
+            size -= count
+    return pd.concat(parts, ignore_index=True)
