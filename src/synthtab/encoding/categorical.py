@@ -17,8 +17,8 @@ from typing import Self
 import numpy as np
 
 from synthtab.encoding.base import CategoricalEncoding, ColumnEncoder, State, categorical_encoders
+from synthtab.encoding.checks import check_int_option, check_matrix, read_state
 from synthtab.encoding.layout import Activation, Span
-from synthtab.encoding.numeric import check_int_option, check_matrix, read_state
 from synthtab.errors import DataValidationError, ModelFileError
 
 #: Share of [0, 1] kept by each category never seen in fit (Gaussian-in-interval).
