@@ -218,23 +218,33 @@ class Synthesizer:
         path: str | os.PathLike[str],
         n: int,
         *,
+        table: str | None = None,
         batch_size: int = BLOCK_ROWS,
         seed: int | None = None,
         conditions: Conditions = None,
         progress: ProgressCallback | None = None,
-    ) -> Path:
-        """Stream ``n`` rows into a ``.parquet``, ``.csv`` or ``.tsv`` file, atomically.
+    ) -> Path | str:
+        """Stream ``n`` rows into a ``.parquet``, ``.csv`` or ``.tsv`` file, atomically, or
+        into a new ``table`` of the database at ``path`` (a URL), in one transaction.
 
-        Memory stays bounded by the batch size; the file is the same whatever
+        Memory stays bounded by the batch size; the output is the same whatever
         the batch size, and nothing is left behind if sampling fails.
         """
+        from synthtab.io.sql import is_database_url, write_sql
         from synthtab.io.streaming import write_batches
         from synthtab.io.tables import check_table_output
 
-        check_table_output(path)
+        to_database = is_database_url(path)
+        if to_database and not table:
+            raise InvalidParameterError("Writing to a database needs a table name: table=...")
+        if not to_database:
+            check_table_output(path)
         batches = self.sample_batches(
             n, batch_size=batch_size, seed=seed, conditions=conditions, progress=progress
         )
+        if to_database:
+            write_sql(batches, str(path), table or "")
+            return str(path)
         return write_batches(batches, path, row_group_rows=BLOCK_ROWS)
 
     def _engine(self) -> SamplingEngine:

@@ -24,6 +24,7 @@ import pandas as pd
 
 from synthtab.errors import DataSourceError, OutputError
 from synthtab.io.atomic import atomic_output, check_writable
+from synthtab.io.sql import is_database_url, read_sql
 
 #: File suffixes (lower case) and the format each one means.
 FORMATS: dict[str, str] = {".csv": "CSV", ".tsv": "TSV", ".parquet": "Parquet", ".pq": "Parquet"}
@@ -69,13 +70,14 @@ def table_format(path: str | os.PathLike[str], *, writing: bool = False) -> str:
 
 
 def read_table(path: str | os.PathLike[str], *, table: str | None = None) -> pd.DataFrame:
-    """Read a CSV, TSV or Parquet file into a DataFrame.
+    """Read a CSV, TSV or Parquet file, or a database table, into a DataFrame.
 
     Parameters
     ----------
-    path: the file; its suffix (.csv, .tsv, .parquet, .pq) picks the format.
-    table: reserved for database sources (a later release); files hold one
-        table, so it must be ``None`` here.
+    path: the file, whose suffix (.csv, .tsv, .parquet, .pq) picks the format,
+        or a database URL (``sqlite:///shop.db``, ``postgresql://user@host/db``).
+    table: the table to read from a database; files hold one table, so it
+        must be ``None`` for them.
 
     Raises
     ------
@@ -89,6 +91,8 @@ def read_table(path: str | os.PathLike[str], *, table: str | None = None) -> pd.
     ...
     synthtab.errors.DataSourceError: The data file 'no/such/file.csv' does not exist.
     """
+    if is_database_url(path):
+        return read_sql(str(path), table)
     source = Path(path).expanduser()
     if source.is_dir():
         raise DataSourceError(f"The data path '{path}' is a folder; give a table file.")
