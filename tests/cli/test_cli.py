@@ -103,14 +103,23 @@ def test_help_lists_every_command() -> None:
         assert command in result.stdout
 
 
-def test_fit_prints_a_summary(model_file: Path, data_csv: Path) -> None:
-    result = invoke("fit", data_csv, "-o", model_file)  # overwrite: same content
+def test_fit_prints_a_summary(data_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "summary.synth"
+    result = invoke("fit", data_csv, "-m", "copula", "-o", out)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(
         f"Fitted the 'copula' model (seed 0) on {N_ROWS} rows × 4 columns in "
     )
-    assert f"and saved it to {model_file}." in result.stdout
+    assert f"and saved it to {out}." in result.stdout
     assert "Traceback" not in result.output
+
+
+def test_fit_defaults_to_auto_and_says_what_it_chose(data_csv: Path, tmp_path: Path) -> None:
+    result = invoke("fit", data_csv, "-o", tmp_path / "auto.synth")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(
+        f"Fitted the 'trees' model (chosen by auto) (seed 0) on {N_ROWS} rows × 4 columns in "
+    )
 
 
 def test_fit_with_params_and_overrides(data_csv: Path, tmp_path: Path) -> None:
@@ -128,7 +137,7 @@ def test_fit_with_params_and_overrides(data_csv: Path, tmp_path: Path) -> None:
 
 def test_bad_param_value_is_reported(data_csv: Path, tmp_path: Path) -> None:
     out = tmp_path / "m.synth"
-    result = invoke("fit", data_csv, "-o", out, "--param", "grid_size=1")
+    result = invoke("fit", data_csv, "-m", "copula", "-o", out, "--param", "grid_size=1")
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: The 'grid_size' parameter of ")
     assert result.stderr.endswith("Got 1 instead.\n")
@@ -291,7 +300,9 @@ def test_damaged_model_file(tmp_path: Path) -> None:
 
 
 def test_unknown_param_is_reported(data_csv: Path, tmp_path: Path) -> None:
-    result = invoke("fit", data_csv, "-o", tmp_path / "m.synth", "--param", "no_such_param=1")
+    result = invoke(
+        "fit", data_csv, "-m", "copula", "-o", tmp_path / "m.synth", "--param", "no_such_param=1"
+    )
     assert result.exit_code == 2
     assert result.stderr == (
         "Error: GaussianCopula has no parameter 'no_such_param'. Its parameters are: grid_size.\n"

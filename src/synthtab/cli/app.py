@@ -130,8 +130,13 @@ def fit(
         Path, typer.Option("--output", "-o", help="Where to save the model (a .synth file).")
     ],
     model: Annotated[
-        str, typer.Option("--model", "-m", help="Model name; list them with `synthtab models`.")
-    ] = "copula",
+        str,
+        typer.Option(
+            "--model",
+            "-m",
+            help="Model name ('auto' picks one); list them with `synthtab models`.",
+        ),
+    ] = "auto",
     seed: Seed = 0,
     param: Annotated[
         list[str] | None,
@@ -172,7 +177,8 @@ def fit(
         seconds = time.perf_counter() - started
         path = synth.save(output)
     out_console().print(
-        f"Fitted the '{model}' model (seed {seed}) on {len(frame):,} rows × "
+        f"Fitted the '{synth.model_name_}' model{' (chosen by auto)' if model == 'auto' else ''} "
+        f"(seed {seed}) on {len(frame):,} rows × "
         f"{frame.shape[1]} columns in {seconds:.2f} s and saved it to {path}. "
         f"Sample from it with: synthtab sample {path} -n 1000 -o synthetic.csv",
         soft_wrap=True,
@@ -247,7 +253,7 @@ def inspect(
         overrides: Mapping[str, Any] = synth.get_params().get("overrides") or {}
     console = out_console()
     console.print(
-        f"{model_file}: a '{params.get('model')}' model fitted on "
+        f"{model_file}: a '{synth.model_name_}' model fitted on "
         f"{report.get('n_rows', 0):,} rows × {len(synth.schema_)} columns.",
         soft_wrap=True,
     )
