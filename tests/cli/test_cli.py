@@ -341,3 +341,47 @@ def test_console_script_error_has_no_traceback(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr == f"Error: The data file '{data}' does not exist.\n"
     assert done.stdout == ""
+
+
+def test_fit_with_constraints_file_and_database_source(tmp_path: Path) -> None:
+    import sqlite3
+
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    low = rng.integers(0, 50, 300)
+    frame = pd.DataFrame(
+        {"low": low, "high": low + rng.integers(0, 9, 300), "kind": rng.choice(["a", "b"], 300)}
+    )
+    with sqlite3.connect(tmp_path / "src.db") as connection:
+        frame.to_sql("rows", connection, index=False)
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[[constraint]]\nkind = "inequality"\nlow = "low"\nhigh = "high"\n')
+    model = tmp_path / "m.synth"
+    url = f"sqlite:///{tmp_path / 'src.db'}"
+    result = invoke("fit", url, "--table", "rows", "--constraints", rules, "-o", model)
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out.csv"
+    assert invoke("sample", model, "-n", 2000, "-o", out).exit_code == 0
+    sampled = pd.read_csv(out)
+    assert (sampled["high"] >= sampled["low"]).all()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            '[[constraint]]\nkind = "inequalty"\nlow = "a"\nhigh = "b"\n',
+            "Unknown constraint 'inequalty'. Did you mean 'inequality'?",
+        ),
+        ('[[constraint]]\nkind = "predicate"\ncolumns = ["a"]\n', "custom rules hold code"),
+        ('[[constraint]]\nkind = "range"\ncolumn = "a"\n', "(range) has wrong fields"),
+    ],
+)
+def test_bad_constraints_files(tmp_path: Path, data_csv: Path, content: str, message: str) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(content)
+    result = invoke("fit", data_csv, "--constraints", rules, "-o", tmp_path / "m.synth")
+    assert result.exit_code == 2
+    assert message in result.stderr and "Traceback" not in result.output
+    assert not (tmp_path / "m.synth").exists()

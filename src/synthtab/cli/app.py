@@ -125,7 +125,13 @@ def _check_rows(rows: int) -> None:
 
 @app.command()
 def fit(
-    data: Annotated[Path, typer.Argument(help="The table to learn: .csv, .tsv, .parquet or .pq.")],
+    data: Annotated[
+        str,
+        typer.Argument(
+            help="The table to learn: a .csv, .tsv, .parquet or .pq file, or a database URL "
+            "(sqlite:///shop.db, postgresql://user@host/db) with --table."
+        ),
+    ],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Where to save the model (a .synth file).")
     ],
@@ -155,8 +161,25 @@ def fit(
             "identifier, pii); repeatable.",
         ),
     ] = None,
+    constraints: Annotated[
+        Path | None,
+        typer.Option(
+            "--constraints",
+            help="A .toml or .yaml file of business rules every sampled row must obey.",
+        ),
+    ] = None,
+    invalid_rows: Annotated[
+        str,
+        typer.Option(
+            "--invalid-rows", help="When real rows break a rule: 'raise' (default) or 'drop'."
+        ),
+    ] = "raise",
+    table: Annotated[
+        str | None,
+        typer.Option("--table", help="The table to read when DATA is a database URL."),
+    ] = None,
 ) -> None:
-    """Learn a table and save the fitted model."""
+    """Learn a table (a file, or a database table) and save the fitted model."""
     params = {
         k: parse_value(v)
         for k, v in parse_pairs(param, option="--param", metavar="KEY=VALUE").items()
@@ -164,12 +187,21 @@ def fit(
     overrides = parse_pairs(override, option="--override", metavar="COLUMN=KIND")
     with cli_errors():
         from synthtab import Synthesizer
+        from synthtab.constraints.config import load_constraints
         from synthtab.io import check_writable, read_table
 
-        # checks the model name, the seed and the parameters before any data is read
-        synth = Synthesizer(model, seed=seed, overrides=overrides or None, **params)
+        # checks the model name, the seed, the parameters and the rules before any data is read
+        rules = load_constraints(constraints) if constraints else None
+        synth = Synthesizer(
+            model,
+            seed=seed,
+            overrides=overrides or None,
+            constraints=rules,
+            invalid_rows=invalid_rows,
+            **params,
+        )
         check_writable(output, option="model file")
-        frame = read_table(data)
+        frame = read_table(data, table=table)
         status(f"Read {len(frame):,} rows × {frame.shape[1]} columns from {data}.")
         started = time.perf_counter()
         with stage_progress() as progress:
