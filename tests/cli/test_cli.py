@@ -385,3 +385,21 @@ def test_bad_constraints_files(tmp_path: Path, data_csv: Path, content: str, mes
     assert result.exit_code == 2
     assert message in result.stderr and "Traceback" not in result.output
     assert not (tmp_path / "m.synth").exists()
+
+
+def test_rebalance_command(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {"x": rng.normal(size=400).round(3), "y": np.where(rng.random(400) < 0.1, "rare", "common")}
+    )
+    data = tmp_path / "d.csv"
+    frame.to_csv(data, index=False)
+    out = tmp_path / "balanced.parquet"
+    result = invoke("rebalance", data, "-t", "y", "-o", out, "--ratio", 0.5)
+    assert result.exit_code == 0, result.output
+    counts = pd.read_parquet(out)["y"].value_counts()
+    assert counts["rare"] == int(np.ceil(0.5 * counts["common"]))
+    assert result.stdout.startswith("Rebalanced 'y' (")
+    bad = invoke("rebalance", data, "-t", "z", "-o", tmp_path / "bad.csv")
+    assert bad.exit_code == 2 and "has no column 'z'" in bad.stderr
+    assert not (tmp_path / "bad.csv").exists()

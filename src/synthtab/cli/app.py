@@ -233,6 +233,46 @@ def _conditions(items: list[str] | None, synth: Synthesizer) -> Any:
 
 
 @app.command()
+def rebalance(
+    data: Annotated[str, typer.Argument(help="The table: a file, or a database URL with --table.")],
+    target: Annotated[str, typer.Option("--target", "-t", help="The class column.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the rebalanced table.")
+    ],
+    strategy: Annotated[
+        str,
+        typer.Option(
+            help="auto, smote, smotenc, adasyn, borderline, or a model name such as trees."
+        ),
+    ] = "auto",
+    ratio: Annotated[
+        float, typer.Option(help="Each class's share of the largest class, in (0, 1].")
+    ] = 1.0,
+    seed: Seed = 0,
+    table: Annotated[
+        str | None, typer.Option("--table", help="The table to read from a database URL.")
+    ] = None,
+) -> None:
+    """Add synthetic rows of the rarer classes; the real rows are kept."""
+    with cli_errors():
+        from synthtab.io import check_table_output, read_table, write_table
+        from synthtab.sampling.rebalance import rebalance as add_rows
+
+        check_table_output(output)
+        frame = read_table(data, table=table)
+        before = frame[target].value_counts().to_dict() if target in frame else {}
+        with stage_progress():
+            balanced = add_rows(frame, target, strategy=strategy, ratio=ratio, seed=seed)
+        path = write_table(balanced, output)
+    after = balanced[target].value_counts().to_dict()
+    shown = ", ".join(f"{label}: {before.get(label, 0):,} -> {n:,}" for label, n in after.items())
+    out_console().print(
+        f"Rebalanced '{target}' ({shown}) and wrote {len(balanced):,} rows to {path}.",
+        soft_wrap=True,
+    )
+
+
+@app.command()
 def sample(
     model_file: Annotated[Path, typer.Argument(help="A model saved by `synthtab fit`.")],
     rows: Annotated[int, typer.Option("--rows", "-n", help="How many rows to generate.")],
