@@ -33,6 +33,9 @@ fi
 echo "Installing torch 2.13.0 (CPU) ..."
 "${PIP[@]}" install -qq "torch==2.13.0"
 echo "Installing synthtab (editable, with dev tools) ..."
-"${PIP[@]}" install -qq -e ".[dev]"
+"${PIP[@]}" install -qq -e ".[dev,privacy]"
+# anonymeter 1.1.0 declares numpy<1.27 but runs on numpy 2.4: install it without its pins.
+echo "Installing anonymeter 1.1.0 (--no-deps; privacy attack metrics) ..."
+"${PIP[@]}" install -qq --no-deps "anonymeter==1.1.0"
 touch "$STAMP"
 echo "Ready: $VENV/bin/synthtab --help"

@@ -33,6 +33,7 @@ _EXPORTS = {
     "FixedCombinations": "synthtab.constraints",
     "Predicate": "synthtab.constraints",
     "rebalance": "synthtab.sampling.rebalance",
+    "evaluate": "synthtab.evaluation",
 }
 
 __all__ = [*_EXPORTS, "__version__"]

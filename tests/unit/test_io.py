@@ -206,3 +206,15 @@ def test_overwrite_replaces_whole_file(tmp_path: Path, mixed) -> None:
     path.write_text("x\n" * 1000)
     write_table(mixed.head(1), path)
     pd.testing.assert_frame_equal(read_table(path), mixed.head(1))
+
+
+def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    umask = os.umask(0o022)
+    try:
+        path = write_table(pd.DataFrame({"a": [1, 2]}), tmp_path / "t.csv")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644

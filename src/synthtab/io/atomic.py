@@ -40,6 +40,13 @@ def check_writable(path: str | os.PathLike[str], *, option: str = "output") -> P
     return target
 
 
+def _default_mode() -> int:
+    """The mode a new file gets from open(): 0o666 less the process umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 @contextmanager
 def atomic_output(path: str | os.PathLike[str], *, option: str = "output") -> Iterator[Path]:
     """Yield a temporary path; on success it replaces ``path``, on failure it is removed."""
@@ -49,6 +56,7 @@ def atomic_output(path: str | os.PathLike[str], *, option: str = "output") -> It
     tmp = Path(tmp_name)
     try:
         yield tmp
+        tmp.chmod(_default_mode())  # mkstemp makes files private; outputs get the usual mode
         tmp.replace(target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
