@@ -76,10 +76,14 @@ class Model(ABC):
 
     capabilities: ClassVar[Capabilities]
     Params: ClassVar[type[ModelParams]] = ModelParams
+    #: Why a model without differential privacy cannot offer it (shown in the refusal).
+    privacy_refusal: ClassVar[str] = ""
 
     def __init__(self, params: ModelParams | None = None) -> None:
         self.params = params if params is not None else self.Params()
         self.layout_: Layout | None = None
+        #: The budget of the fit in progress (a ``synthtab.privacy.ModelBudget``), or None.
+        self.privacy_: Any = None
 
     def encoding_options(self) -> EncodingOptions:
         """The encoding this model wants; models with a choice override this."""
@@ -95,10 +99,12 @@ class Model(ABC):
     ) -> FitReport:
         """Learn the joint distribution of ``table``; returns a :class:`FitReport`."""
         if privacy is not None and not self.capabilities.differential_privacy:
+            reason = f": {self.privacy_refusal}" if self.privacy_refusal else ""
             raise PrivacyBudgetError(
-                f"{self.Params.owner} cannot train with differential privacy; "
+                f"{self.Params.owner} cannot train with differential privacy{reason}; "
                 "choose a model whose capabilities include it (synthtab models)."
             )
+        self.privacy_ = privacy
         self.layout_ = table.layout
         report = FitReport(
             model=self.Params.owner, n_rows=table.n_rows, n_features=table.layout.width
