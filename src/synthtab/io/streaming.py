@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -45,19 +46,29 @@ def write_batches(
 
 
 def _parquet(batches: Iterable[pd.DataFrame], target: Path) -> None:
+    """Write on a second thread (pyarrow releases the GIL) while the next batch is made."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     writer = None
-    try:
-        for batch in batches:
-            table = pa.Table.from_pandas(batch, preserve_index=False)
-            if writer is None:
-                writer = pq.ParquetWriter(target, table.schema)
-            writer.write_table(table.cast(writer.schema))
-    finally:
-        if writer is not None:
-            writer.close()
+    writing: Future[None] | None = None
+    with ThreadPoolExecutor(1, thread_name_prefix="synthtab-write") as thread:
+        try:
+            for batch in batches:
+                table = pa.Table.from_pandas(batch, preserve_index=False)
+                if writer is None:
+                    writer = pq.ParquetWriter(target, table.schema)
+                table = table.cast(writer.schema)
+                if writing is not None:
+                    writing.result()
+                writing = thread.submit(writer.write_table, table)
+            if writing is not None:
+                writing.result()
+        finally:
+            if writing is not None:
+                writing.exception()  # wait before closing; the first error is already raised
+            if writer is not None:
+                writer.close()
 
 
 def _text(batches: Iterable[pd.DataFrame], target: Path, *, sep: str) -> None:

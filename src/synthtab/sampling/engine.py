@@ -7,12 +7,24 @@ block after block; a model with native conditioning is asked for such rows
 directly and its output is still checked. The number of candidate rows is
 bounded: when the acceptance rate is too low to finish, a
 :class:`~synthtab.errors.SamplingError` says so with the figures.
+
+Model blocks are drawn and decoded on a few threads at once (numpy, scipy and
+pyarrow release the GIL for the heavy parts) and consumed in block order, so
+the rows are the same for any number of workers. At most
+``2 * workers`` blocks are in flight, and no more than the rows still owed
+need at the acceptance rate seen so far, which keeps memory bounded.
 """
 
 from __future__ import annotations
 
+import math
+import os
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -34,6 +46,26 @@ Request = Condition | ClassMix | list[Condition] | None
 MAX_OVERSAMPLING = 1_000
 #: Candidates after which a condition that accepted nothing is declared hopeless.
 _HOPELESS_AFTER = 4 * BLOCK_ROWS
+#: Most threads drawing blocks by default (more gains little: writing is serial).
+MAX_WORKERS = 4
+
+
+def default_workers() -> int:
+    """Threads that draw blocks by default: one per core, at most :data:`MAX_WORKERS`."""
+    return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
+
+
+@contextmanager
+def _thread_pool(workers: int) -> Iterator[ThreadPoolExecutor | None]:
+    """A pool for ``workers`` > 1 (``None`` otherwise); queued blocks are dropped on exit."""
+    if workers <= 1:
+        yield None
+        return
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="synthtab-block")
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def as_request(conditions: Conditions, schema: TableSchema, n: int) -> Request:
@@ -78,6 +110,7 @@ class SamplingEngine:
     encoder: TableEncoder
     constraints: Sequence[Constraint] = ()
     max_oversampling: int = MAX_OVERSAMPLING
+    workers: int | None = None
 
     @property
     def schema(self) -> TableSchema:
@@ -107,40 +140,50 @@ class SamplingEngine:
         Block ``k`` depends only on the seeds and the request, never on how the
         caller batches the rows, so streamed output equals in-memory output.
         """
-        take = self._source(n, seeds, request)
         generated = seeds.child("generated")
-        for k, start in enumerate(range(0, n, BLOCK_ROWS)):
-            size = min(BLOCK_ROWS, n - start)
-            modelled = take(size, k)
-            # Whole blocks are generated, then cut, so row k never depends on n.
-            fresh = self.encoder.generate(BLOCK_ROWS, rng=generated.block_rng(k), row_offset=start)
-            block = self.encoder.assemble(modelled, fresh.iloc[:size].reset_index(drop=True))
-            block.index = pd.RangeIndex(start, start + size)
-            report(progress, "sample", start + size, n)
-            yield block
+        with _thread_pool(self.workers or default_workers()) as pool:
+            take = self._source(n, seeds, request, pool)
+            for k, start in enumerate(range(0, n, BLOCK_ROWS)):
+                size = min(BLOCK_ROWS, n - start)
+                block = self._output_block(take(size, k), generated, k, start)
+                block.index = pd.RangeIndex(start, start + size)
+                report(progress, "sample", start + size, n)
+                yield block
+
+    def _output_block(
+        self, modelled: pd.DataFrame, generated: SeedTree, k: int, start: int
+    ) -> pd.DataFrame:
+        """Modelled rows of output block ``k`` with its generated columns, in schema order."""
+        names = self.schema.names
+        if not self.encoder.generated:
+            return modelled if list(modelled.columns) == names else modelled[names]
+        # Whole blocks are generated, then cut, so row k never depends on n.
+        fresh = self.encoder.generate(BLOCK_ROWS, rng=generated.block_rng(k), row_offset=start)
+        size = len(modelled)
+        return self.encoder.assemble(modelled, fresh.iloc[:size].reset_index(drop=True))
 
     def _source(
-        self, n: int, seeds: SeedTree, request: Request
+        self, n: int, seeds: SeedTree, request: Request, pool: ThreadPoolExecutor | None
     ) -> Callable[[int, int], pd.DataFrame]:
         """A function giving the modelled rows of output block ``k`` (``size`` rows)."""
         if isinstance(request, ClassMix):
-            return self._class_mix(n, seeds, request)
+            return self._class_mix(n, seeds, request, pool)
         if isinstance(request, list):
             parts = [
-                _Accepted(self, seeds.child(f"condition={i}"), c, c.n or 0)
+                _Accepted(self, seeds.child(f"condition={i}"), c, c.n or 0, pool)
                 for i, c in enumerate(request)
             ]
             return lambda size, k: _take_in_turn(parts, size)
-        rows = _Accepted(self, seeds.child("rows"), request, n)
+        rows = _Accepted(self, seeds.child("rows"), request, n, pool)
         return lambda size, k: rows.take(size)
 
     def _class_mix(
-        self, n: int, seeds: SeedTree, mix: ClassMix
+        self, n: int, seeds: SeedTree, mix: ClassMix, pool: ThreadPoolExecutor | None
     ) -> Callable[[int, int], pd.DataFrame]:
         totals = mix.counts(n)
         sources = {
             label: _Accepted(
-                self, seeds.child(f"class={label!r}"), Condition({mix.column: label}), total
+                self, seeds.child(f"class={label!r}"), Condition({mix.column: label}), total, pool
             )
             for label, total in totals.items()
             if total > 0
@@ -169,13 +212,16 @@ class SamplingEngine:
             return None
         return self.encoder.encoded_bounds(condition.canonical_bounds(self.schema))
 
-    def _blocks(self, seeds: SeedTree, condition: Condition | None) -> Iterator[pd.DataFrame]:
-        native = self._native(condition)
-        block = 0
-        while True:
-            encoded = self.model.sample(BLOCK_ROWS, rng=seeds.block_rng(block), condition=native)
-            yield self.encoder.decode(encoded)
-            block += 1
+    def draw_block(
+        self, seeds: SeedTree, condition: Condition | None, native: Any, k: int
+    ) -> tuple[pd.DataFrame, int]:
+        """The accepted rows of model block ``k`` and how many were drawn (thread-safe)."""
+        encoded = self.model.sample(BLOCK_ROWS, rng=seeds.block_rng(k), condition=native)
+        block = self.encoder.decode(encoded)
+        keep = self._accepted(block, condition)
+        if keep.all():
+            return block, len(block)
+        return block[keep].reset_index(drop=True), len(block)
 
     def _check_budget(self, n: int, accepted: int, drawn: int, condition: Condition | None) -> None:
         budget = max(n, BLOCK_ROWS) * self.max_oversampling
@@ -200,29 +246,58 @@ class _Accepted:
     """The accepted rows of one condition, drawn block by block as they are asked for."""
 
     def __init__(
-        self, engine: SamplingEngine, seeds: SeedTree, condition: Condition | None, total: int
+        self,
+        engine: SamplingEngine,
+        seeds: SeedTree,
+        condition: Condition | None,
+        total: int,
+        pool: ThreadPoolExecutor | None = None,
     ) -> None:
-        self.engine, self.condition, self.total = engine, condition, total
-        self.blocks = engine._blocks(seeds, condition)
+        self.engine, self.condition, self.total, self.pool = engine, condition, total, pool
+        self.draw = partial(engine.draw_block, seeds, condition, engine._native(condition))
+        self.pending: deque[Future[tuple[pd.DataFrame, int]]] = deque()
+        self.limit = 2 * (engine.workers or default_workers())
         self.buffer: list[pd.DataFrame] = []
-        self.buffered = self.accepted = self.drawn = self.given = 0
+        self.buffered = self.accepted = self.drawn = self.given = self.next_block = 0
 
     def take(self, size: int) -> pd.DataFrame:
         """The next ``size`` accepted rows."""
         while self.buffered < size:
-            block = next(self.blocks)
-            self.drawn += len(block)
-            block = block[self.engine._accepted(block, self.condition)]
+            block, drawn = self._next_block()
+            self.drawn += drawn
             self.accepted += len(block)
             self.buffer.append(block)
             self.buffered += len(block)
             if self.buffered < size:
                 self.engine._check_budget(self.total, self.accepted, self.drawn, self.condition)
+        if len(self.buffer) == 1 and self.buffered == size:  # the common case: one whole block
+            rows, self.buffer, self.buffered = self.buffer[0], [], 0
+            return rows
         rows = pd.concat(self.buffer, ignore_index=True) if len(self.buffer) > 1 else self.buffer[0]
         rows = rows.reset_index(drop=True)
         self.buffer = [rows.iloc[size:]]
         self.buffered = len(rows) - size
         return rows.iloc[:size].reset_index(drop=True)
+
+    def _next_block(self) -> tuple[pd.DataFrame, int]:
+        """The next model block, from the threads when there is a pool."""
+        if self.pool is not None:
+            while len(self.pending) < self._wanted():
+                self.pending.append(self.pool.submit(self.draw, self.next_block))
+                self.next_block += 1
+        if self.pending:
+            return self.pending.popleft().result()
+        self.next_block += 1
+        return self.draw(self.next_block - 1)
+
+    def _wanted(self) -> int:
+        """Blocks worth having in flight: those the owed rows need at the rate seen so far."""
+        owed = self.total - self.accepted
+        rate = self.accepted / self.drawn if self.drawn else 1.0
+        if rate <= 0:
+            return self.limit
+        needed = math.ceil(owed / (rate * BLOCK_ROWS))
+        return max(1, min(self.limit, needed))
 
 
 def _take_in_turn(sources: list[_Accepted], size: int) -> pd.DataFrame:
