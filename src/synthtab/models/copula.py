@@ -6,6 +6,13 @@ calibrated so that the output keeps every pair's Spearman correlation, ties
 included (:mod:`synthtab.models.calibration`), then made positive definite.
 Sample: correlated normals, mapped to uniforms, then through each feature's
 quantile grid, as one matrix operation over all rows.
+
+With a privacy budget, half the model's epsilon goes to noisy histograms of
+every feature (:class:`~synthtab.privacy.marginals.PrivateMarginals`), half and
+all its delta to the correlation of the normal scores under those noisy CDFs
+(Gaussian mechanism on the row-clipped Gram matrix), projected to the nearest
+positive-definite correlation matrix. The tie calibration, which simulates
+from the real rows, is skipped.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ class CopulaParams(ModelParams):
 
     owner = "GaussianCopula"
     grid_size: int = param(1001, Int(2, 100_000), doc="quantile levels kept per feature")
+    dp_bins: int = param(64, Int(2, 4096), doc="histogram bins per number under privacy")
 
 
 @model_registry.register(
@@ -44,7 +52,9 @@ class CopulaParams(ModelParams):
 class GaussianCopulaModel(Model):
     """Keeps each feature's distribution and the correlations of their normal scores."""
 
-    capabilities = Capabilities(style=EncodingStyle.ORDINAL, native_conditioning=True)
+    capabilities = Capabilities(
+        style=EncodingStyle.ORDINAL, native_conditioning=True, differential_privacy=True
+    )
     Params = CopulaParams
 
     def _fit(
@@ -55,11 +65,40 @@ class GaussianCopulaModel(Model):
         report: FitReport,
         progress: ProgressCallback | None,
     ) -> None:
-        self.grid_ = QuantileGrid.fit(table.values, grid_size=self.params.grid_size)  # type: ignore[attr-defined]
-        latent = calibrated_correlation(table.values, self.grid_, rng)
+        if self.privacy_ is not None:
+            latent = self._fit_private(table, rng, report)
+        else:
+            self.grid_ = QuantileGrid.fit(table.values, grid_size=self.params.grid_size)  # type: ignore[attr-defined]
+            latent = calibrated_correlation(table.values, self.grid_, rng)
         self.correlation_ = nearest_correlation(latent)
         self.cholesky_ = np.linalg.cholesky(self.correlation_)
         report_progress(progress, "fit", 1, 1)
+
+    def _fit_private(
+        self, table: EncodedTable, rng: np.random.Generator, report: FitReport
+    ) -> np.ndarray:
+        """Private grid (sets ``grid_``) and the noisy latent correlation."""
+        from synthtab.privacy import as_model_budget
+        from synthtab.privacy.marginals import PrivateMarginals
+        from synthtab.privacy.mechanisms import dp_correlation
+
+        budget = as_model_budget(self.privacy_, table, rng=rng)
+        epsilon, delta = budget.epsilon, budget.delta
+        marginals = PrivateMarginals.fit(
+            table,
+            budget.bounds,
+            epsilon=epsilon / 2,
+            rng=rng,
+            bins=self.params.dp_bins,  # type: ignore[attr-defined]
+            grid_size=self.params.grid_size,  # type: ignore[attr-defined]
+        )
+        budget.spend(epsilon / 2, mechanism="Laplace histograms of every feature")
+        self.grid_ = marginals.grid
+        scores = marginals.normal_scores(budget.clip(table.values))
+        latent = dp_correlation(scores, epsilon=epsilon / 2, delta=delta, rng=rng)
+        budget.spend(epsilon / 2, delta, mechanism="Gaussian correlation of normal scores")
+        report.notes.append(f"differentially private copula (epsilon {epsilon:.3g})")
+        return latent
 
     def _sample(self, n: int, *, rng: np.random.Generator, condition: Any) -> np.ndarray:
         from scipy.special import ndtr

@@ -100,6 +100,10 @@ class TreesModel(Model):
     """Draws each feature from a tree fitted on the features drawn before it."""
 
     capabilities = Capabilities(style=EncodingStyle.ORDINAL)
+    privacy_refusal = (
+        "its leaves keep real training values and its splits are chosen on the real rows, "
+        "so no noise calibrated to a budget bounds what one row changes"
+    )
     Params = TreesParams
 
     def _fit(

@@ -20,8 +20,9 @@ from scipy.special import log_ndtr, ndtr
 
 #: Magnitudes 2**k, k in [_KMIN, _KMAX), delimit the public bins of :func:`dp_bounds`.
 _KMIN, _KMAX = -10, 64
-#: Chance that an empty bin's noise passes the threshold in :func:`dp_bounds`.
-_FALSE_BIN = 0.05
+#: Chance that any empty bin of any column passes the threshold in :func:`dp_bounds`
+#: (one that does stretches a bound by orders of magnitude, so keep it rare).
+_FALSE_BIN = 1e-3
 
 
 def laplace_noise(shape: tuple[int, ...], *, scale: float, rng: np.random.Generator) -> np.ndarray:
@@ -78,8 +79,8 @@ def dp_bounds(values: np.ndarray, *, epsilon: float, rng: np.random.Generator) -
 
     A noisy count over public power-of-two bins (an exact zero bin between the
     signs); the bounds are the outer edges of the outermost bins whose count
-    passes a threshold that an empty bin passes with chance 5 %. When none
-    does, the edges of the fullest noisy bin.
+    passes a threshold that any empty bin of any column passes with chance
+    0.1 %. When none does, the edges of the fullest noisy bin.
     """
     n_cols = values.shape[1]
     edges = _log_bin_edges()
@@ -89,7 +90,7 @@ def dp_bounds(values: np.ndarray, *, epsilon: float, rng: np.random.Generator) -
     counts = np.bincount(index[observed], minlength=n_cols * n_bins).reshape(n_cols, n_bins)
     scale = n_cols / epsilon
     noisy = counts + laplace_noise(counts.shape, scale=scale, rng=rng)
-    passed = noisy > scale * np.log(n_bins / (2 * _FALSE_BIN))
+    passed = noisy > scale * np.log(n_cols * n_bins / (2 * _FALSE_BIN))
     fullest = np.argmax(noisy, axis=1)
     any_passed = passed.any(axis=1)
     first = np.where(any_passed, np.argmax(passed, axis=1), fullest)
