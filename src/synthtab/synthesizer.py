@@ -44,6 +44,8 @@ from synthtab.models.auto import AUTO, choose_model
 from synthtab.models.base import FitReport, Model
 from synthtab.models.params import ModelParams
 from synthtab.persistence import read_model_file, write_model_file
+from synthtab.privacy.config import DPConfig, as_dp_config
+from synthtab.privacy.ledger import PrivacyReport
 from synthtab.progress import ProgressCallback
 from synthtab.random import BLOCK_ROWS, SeedTree, check_seed
 from synthtab.sampling.engine import Conditions, SamplingEngine, as_request
@@ -51,6 +53,8 @@ from synthtab.schema import TableSchema, infer_schema
 from synthtab.schema.spec import ColumnSpec
 
 DEFAULT_MODEL = AUTO
+#: What ``model="auto"`` fits under a privacy budget: the DP model that keeps correlations.
+AUTO_PRIVATE = "copula"
 
 
 class Synthesizer:
@@ -72,6 +76,11 @@ class Synthesizer:
     invalid_rows:
         What to do when real rows already break a constraint: ``"raise"``
         (the default: you are told how many, with examples) or ``"drop"``.
+    privacy:
+        A differential-privacy budget: a :class:`~synthtab.privacy.DPConfig` or
+        a bare epsilon. Everything learned from the rows (category sets, numeric
+        bounds, the model) is spent from it; ``privacy_report_`` says how. A
+        model that cannot honour it is refused here, before any data is read.
     **params:
         Parameters of the model, validated at once.
 
@@ -89,6 +98,7 @@ class Synthesizer:
         overrides: Mapping[str, Any] | None = None,
         constraints: Sequence[Constraint] | None = None,
         invalid_rows: str = "raise",
+        privacy: DPConfig | float | None = None,
         **params: Any,
     ) -> None:
         self.model = model
@@ -96,6 +106,7 @@ class Synthesizer:
         self.overrides = dict(overrides) if overrides else None
         self.constraints = list(constraints) if constraints else None
         self.invalid_rows = invalid_rows
+        self.privacy = privacy
         self.params = params
         self._build_params()  # raise early on a typo or a bad value
 
@@ -109,12 +120,13 @@ class Synthesizer:
             "overrides": self.overrides,
             "constraints": self.constraints,
             "invalid_rows": self.invalid_rows,
+            "privacy": self.privacy,
             **self.params,
         }
 
     def set_params(self, **params: Any) -> Self:
         """Change constructor arguments (validated at once); returns ``self``."""
-        for key in ("model", "seed", "overrides", "constraints", "invalid_rows"):
+        for key in ("model", "seed", "overrides", "constraints", "invalid_rows", "privacy"):
             if key in params:
                 setattr(self, key, params.pop(key))
         self.params = {**self.params, **params}
@@ -124,7 +136,8 @@ class Synthesizer:
     def _build_params(self, model: str | None = None) -> ModelParams | None:
         check_seed(self.seed)
         check_constraint_options(self.constraints, self.invalid_rows)
-        model = model or self.model
+        private = as_dp_config(self.privacy) is not None
+        model = model or (AUTO_PRIVATE if private and self.model == AUTO else self.model)
         if model == AUTO:
             if self.params:
                 raise InvalidParameterError(
@@ -134,6 +147,10 @@ class Synthesizer:
             return None
         entry = model_registry.get(model)
         model_cls = entry.load()
+        if private:
+            from synthtab.privacy.pipeline import check_private_fit
+
+            check_private_fit(model_cls, self.constraints)
         return model_cls.Params.build({**entry.preset, **self.params})
 
     # -- fit and sample -----------------------------------------------------------------
@@ -143,16 +160,25 @@ class Synthesizer:
         _check_frame(data)
         seeds = SeedTree(self.seed)
         schema = infer_schema(data, overrides=self.overrides)
+        config = as_dp_config(self.privacy)
         name, reason = choose_model(schema) if self.model == AUTO else (self.model, "")
+        if config is not None and self.model == AUTO:
+            name, reason = AUTO_PRIVATE, f"auto chose {AUTO_PRIVATE}: it can honour privacy"
         params = self._build_params(name)
         model: Model = model_registry.get(name).load()(params)
         rules = fresh_constraints(self.constraints, schema)
         data, dropped = enforce_on_real_rows(data, rules, schema, self.invalid_rows)
         started = time.perf_counter()
-        encoder = TableEncoder(schema, model.encoding_options(), rules)
-        encoder.fit(data, rng=seeds.rng("encoder"))
-        table = encoder.encode(data, rng=seeds.rng("encode"))
-        report = model.fit(table, rng=seeds.rng("model"), progress=progress)
+        budget = None
+        if config is None:
+            encoder = TableEncoder(schema, model.encoding_options(), rules)
+            encoder.fit(data, rng=seeds.rng("encoder"))
+            table = encoder.encode(data, rng=seeds.rng("encode"))
+        else:
+            private = self._private_inputs(schema, data, model, rules, config)
+            schema, encoder, table, budget = private
+        report = model.fit(table, rng=seeds.rng("model"), privacy=budget, progress=progress)
+        self.privacy_report_ = budget.ledger.report() if budget is not None else None
         report.model = name
         report.fit_seconds = time.perf_counter() - started
         if reason:
@@ -164,6 +190,22 @@ class Synthesizer:
         self.model_params_ = params.to_dict()  # type: ignore[union-attr]
         self.model_name_ = name
         return self
+
+    def _private_inputs(
+        self, schema: TableSchema, data: pd.DataFrame, model: Model, rules: Any, config: DPConfig
+    ) -> tuple[TableSchema, TableEncoder, Any, Any]:
+        from synthtab.privacy.pipeline import prepare_private
+
+        private = prepare_private(
+            schema,
+            data,
+            options=model.encoding_options(),
+            constraints=rules,
+            config=config,
+            overrides=self.overrides,
+            rng=SeedTree(self.seed).rng("privacy"),
+        )
+        return private.schema, private.encoder, private.table, private.budget
 
     def sample(
         self,
@@ -267,12 +309,16 @@ class Synthesizer:
                 "invalid_rows": self.invalid_rows,
                 "params": self.model_params_,
                 "user_params": self.params,
+                "privacy": _privacy_to_json(self.privacy),
             },
             "schema": self.schema_.to_dict(),
             "constraints": [constraint_to_state(c) for c in self.constraints_],
             "encoder": self.encoder_.state_dict(),
             "model": self.model_.state_dict(),
             "fit_report": self.fit_report_.to_dict(),
+            "privacy_report": (
+                self.privacy_report_.to_dict() if self.privacy_report_ is not None else None
+            ),
         }
         return write_model_file(path, manifest)
 
@@ -305,6 +351,7 @@ class Synthesizer:
             overrides=info["overrides"],
             constraints=rules,
             invalid_rows=info["invalid_rows"],
+            privacy=_privacy_from_json(info.get("privacy")),
             **info["user_params"],
         )
         model_cls = model_registry.get(info["model_name"]).load()
@@ -316,6 +363,8 @@ class Synthesizer:
         synth.model_ = model_cls.from_state_dict(params, manifest["model"])
         synth.fit_report_ = FitReport.from_dict(manifest["fit_report"])
         synth.model_params_ = params.to_dict()
+        spent = manifest.get("privacy_report")
+        synth.privacy_report_ = PrivacyReport.from_dict(spent) if spent else None
         return synth
 
     def _check_fitted(self) -> None:
@@ -342,6 +391,15 @@ def _check_frame(data: object) -> None:
                 "read files with synthtab.io.read_table or pandas first"
             ]
         )
+
+
+def _privacy_to_json(privacy: DPConfig | float | None) -> dict[str, Any] | None:
+    config = as_dp_config(privacy)
+    return config.to_dict() if config is not None else None
+
+
+def _privacy_from_json(data: dict[str, Any] | None) -> DPConfig | None:
+    return DPConfig.from_dict(data) if data else None
 
 
 def _overrides_to_json(overrides: Mapping[str, Any] | None) -> dict[str, Any] | None:
