@@ -57,15 +57,22 @@ def default_workers() -> int:
 
 @contextmanager
 def _thread_pool(workers: int) -> Iterator[ThreadPoolExecutor | None]:
-    """A pool for ``workers`` > 1 (``None`` otherwise); queued blocks are dropped on exit."""
-    if workers <= 1:
-        yield None
-        return
-    pool = ThreadPoolExecutor(workers, thread_name_prefix="synthtab-block")
-    try:
-        yield pool
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    """A pool for ``workers`` > 1 (``None`` otherwise); queued blocks are dropped on exit.
+
+    BLAS runs on one thread meanwhile: its own threads on a block's small matrix
+    products fight the block threads for the cores (the copula drew 2x slower).
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        if workers <= 1:
+            yield None
+            return
+        pool = ThreadPoolExecutor(workers, thread_name_prefix="synthtab-block")
+        try:
+            yield pool
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def as_request(conditions: Conditions, schema: TableSchema, n: int) -> Request:
