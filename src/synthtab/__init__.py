@@ -34,6 +34,7 @@ _EXPORTS = {
     "Predicate": "synthtab.constraints",
     "rebalance": "synthtab.sampling.rebalance",
     "evaluate": "synthtab.evaluation",
+    "DPConfig": "synthtab.privacy",
 }
 
 __all__ = [*_EXPORTS, "__version__"]
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     )
     from synthtab.errors import SynthtabError  # noqa: F401
     from synthtab.models import model_registry  # noqa: F401
+    from synthtab.privacy import DPConfig  # noqa: F401
     from synthtab.sampling.conditions import ClassMix, Condition  # noqa: F401
     from synthtab.sampling.rebalance import rebalance  # noqa: F401
     from synthtab.schema import ColumnKind, ColumnSpec, TableSchema, infer_schema  # noqa: F401

@@ -178,6 +178,17 @@ def fit(
         str | None,
         typer.Option("--table", help="The table to read when DATA is a database URL."),
     ] = None,
+    epsilon: Annotated[
+        float | None,
+        typer.Option(
+            "--epsilon",
+            help="Fit with differential privacy at this total epsilon (copula, marginals).",
+        ),
+    ] = None,
+    delta: Annotated[
+        float | None,
+        typer.Option("--delta", help="The DP delta; default min(1e-5, 1/(10 rows))."),
+    ] = None,
 ) -> None:
     """Learn a table (a file, or a database table) and save the fitted model."""
     params = {
@@ -192,12 +203,14 @@ def fit(
 
         # checks the model name, the seed, the parameters and the rules before any data is read
         rules = load_constraints(constraints) if constraints else None
+        privacy = _privacy_option(epsilon, delta)
         synth = Synthesizer(
             model,
             seed=seed,
             overrides=overrides or None,
             constraints=rules,
             invalid_rows=invalid_rows,
+            privacy=privacy,
             **params,
         )
         check_writable(output, option="model file")
@@ -215,6 +228,27 @@ def fit(
         f"Sample from it with: synthtab sample {path} -n 1000 -o synthetic.csv",
         soft_wrap=True,
     )
+    if synth.privacy_report_ is not None:
+        spent = synth.privacy_report_
+        out_console().print(
+            f"Differential privacy: spent epsilon {spent.epsilon_total:.4g} of "
+            f"{spent.epsilon_target:.4g}, delta {spent.delta:.3g} "
+            f"({', '.join(f'{k} {v.epsilon:.3g}' for k, v in spent.parts.items())}).",
+            soft_wrap=True,
+        )
+
+
+def _privacy_option(epsilon: float | None, delta: float | None) -> Any:
+    """A DPConfig from --epsilon/--delta; --delta alone is a mistake."""
+    from synthtab.errors import InvalidParameterError
+    from synthtab.privacy import DPConfig
+
+    if epsilon is None:
+        if delta is not None:
+            raise InvalidParameterError("--delta needs --epsilon (the privacy budget).")
+        return None
+
+    return DPConfig(epsilon, delta=delta)
 
 
 def _conditions(items: list[str] | None, synth: Synthesizer) -> Any:
@@ -320,7 +354,9 @@ def inspect(
     with cli_errors():
         synth = _load(model_file)
         report = synth.fit_report_.to_dict()
-        params: dict[str, Any] = {k: v for k, v in synth.get_params().items() if k != "overrides"}
+        params: dict[str, Any] = {
+            k: v for k, v in synth.get_params().items() if k not in ("overrides", "privacy")
+        }
         params.update(synth.model_params_)
         overrides: Mapping[str, Any] = synth.get_params().get("overrides") or {}
     console = out_console()
@@ -334,6 +370,18 @@ def inspect(
     if overrides:
         console.print(mapping_table("Column kind overrides", overrides))
     console.print(fit_report_table(report))
+    if synth.privacy_report_ is not None:
+        console.print(mapping_table("Differential privacy", _privacy_rows(synth)))
+
+
+def _privacy_rows(synth: Synthesizer) -> dict[str, Any]:
+    spent = synth.privacy_report_.to_dict()
+    rows = {k: spent[k] for k in ("epsilon_total", "delta", "epsilon_target", "delta_target")}
+    for name, part in spent["parts"].items():
+        how = ", ".join(part["mechanisms"])
+        spend = f"epsilon {part['epsilon']:.4g}, delta {part['delta']:.3g}"
+        rows[f"spent on {name}"] = f"{spend} ({how})"
+    return rows
 
 
 @app.command()
