@@ -158,13 +158,15 @@ def dp_correlation(
 ) -> np.ndarray:
     """A correlation matrix of ``scores`` (n, d) by the Gaussian mechanism, (epsilon, delta)-DP.
 
-    Rows are clipped to L2 norm ``clip`` (default ``1.5 * sqrt(d)``), so one row
-    moves the Gram matrix ``S = Z'Z`` by at most ``clip**2`` in Frobenius norm;
+    Rows are clipped to L2 norm ``clip`` (default ``sqrt(d + 3 sqrt(2d))``, about
+    three standard deviations above the squared norm of ``d`` independent
+    normal scores, so few rows are shrunk), and one row then moves the Gram
+    matrix ``S = Z'Z`` by at most ``clip**2`` in Frobenius norm;
     symmetric noise is added to ``S`` and the result normalised by its diagonal.
     The output may not be positive definite: project it (``nearest_correlation``).
     """
     n_dims = scores.shape[1]
-    clip = 1.5 * np.sqrt(n_dims) if clip is None else clip
+    clip = np.sqrt(n_dims + 3 * np.sqrt(2 * n_dims)) if clip is None else clip
     norms = np.linalg.norm(scores, axis=1, keepdims=True)
     clipped = scores * np.minimum(1.0, clip / np.maximum(norms, 1e-12))
     gram = clipped.T @ clipped

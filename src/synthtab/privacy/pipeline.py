@@ -118,11 +118,11 @@ def _neutral_fill(
 ) -> None:
     """Give missing numbers the encoded lower bound (``filler``) instead of a copied value."""
     layout = encoder.layout
-    for spec in encoder.modelled:
-        if spec.kind.is_discrete or not spec.nullable:
+    for col in encoder.columns_ or []:
+        if col.missing is None:
             continue
-        missing = data[spec.name].isna().to_numpy()
-        for index in layout.indices_of(spec.name):
-            if layout.spans[index].role != "missing":
-                part = layout.slice_of(index)
-                values[np.ix_(missing, np.arange(part.start, part.stop))] = filler[part]
+        missing = data[col.spec.name].isna().to_numpy()
+        indicator = len(col.missing.spans(col.spec.name))  # the missing indicator comes first
+        for index in layout.indices_of(col.spec.name)[indicator:]:
+            part = layout.slice_of(index)
+            values[np.ix_(missing, np.arange(part.start, part.stop))] = filler[part]
