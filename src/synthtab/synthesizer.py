@@ -265,17 +265,23 @@ class Synthesizer:
         seed: int | None = None,
         conditions: Conditions = None,
         progress: ProgressCallback | None = None,
+        client: Any = None,
     ) -> Path | str:
         """Stream ``n`` rows into a ``.parquet``, ``.csv`` or ``.tsv`` file, atomically, or
         into a new ``table`` of the database at ``path`` (a URL), in one transaction.
 
         Memory stays bounded by the batch size; the output is the same whatever
-        the batch size, and nothing is left behind if sampling fails.
+        the batch size, and nothing is left behind if sampling fails. With a
+        ``dask.distributed.Client``, the workers draw the row blocks and write
+        ``path`` as a Parquet dataset folder (one part per task) holding the same
+        rows as a one-process run (see :mod:`synthtab.io.dask`).
         """
         from synthtab.io.sql import is_database_url, write_sql
         from synthtab.io.streaming import write_batches
         from synthtab.io.tables import check_table_output
 
+        if client is not None:
+            return self._sample_with_dask(path, n, seed, conditions, progress, client)
         to_database = is_database_url(path)
         if to_database and not table:
             raise InvalidParameterError("Writing to a database needs a table name: table=...")
@@ -288,6 +294,23 @@ class Synthesizer:
             write_sql(batches, str(path), table or "")
             return str(path)
         return write_batches(batches, path, row_group_rows=BLOCK_ROWS)
+
+    def _sample_with_dask(
+        self,
+        path: str | os.PathLike[str],
+        n: int,
+        seed: int | None,
+        conditions: Conditions,
+        progress: ProgressCallback | None,
+        client: Any,
+    ) -> Path:
+        from synthtab.io.dask import check_client_request, sample_dataset
+
+        self._check_fitted()
+        _check_count(n, "number of rows to sample")
+        check_client_request(conditions)
+        seeds = SeedTree(check_seed(self.seed if seed is None else seed)).child("sample")
+        return sample_dataset(self._engine(), path, n, seeds, client, progress=progress)
 
     def _engine(self) -> SamplingEngine:
         return SamplingEngine(self.model_, self.encoder_, self.constraints_)

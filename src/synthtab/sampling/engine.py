@@ -157,6 +157,31 @@ class SamplingEngine:
                 report(progress, "sample", start + size, n)
                 yield block
 
+    def block_range(
+        self, n: int, seeds: SeedTree, first: int, stop: int
+    ) -> Iterator[pd.DataFrame]:
+        """Output blocks ``first .. stop-1`` of an unconditioned draw of ``n`` rows, alone.
+
+        They equal the same blocks of :meth:`stream`, so machines can draw parts of
+        one output apart. That needs every drawn row accepted: a rule that rejects
+        rows makes a block depend on the blocks before it, and raises
+        :class:`SamplingError`.
+        """
+        rows, generated = seeds.child("rows"), seeds.child("generated")
+        for k in range(first, min(stop, math.ceil(n / BLOCK_ROWS))):
+            start = k * BLOCK_ROWS
+            size = min(BLOCK_ROWS, n - start)
+            modelled, drawn = self.draw_block(rows, None, None, k)
+            if len(modelled) < drawn:
+                raise SamplingError(
+                    f"Constraints {list(self.constraints)!r} rejected {drawn - len(modelled)} "
+                    f"of {drawn} rows of block {k}; rows drawn apart must all be accepted. "
+                    "Sample in one process (without a Dask client) instead."
+                )
+            block = self._output_block(modelled.iloc[:size], generated, k, start)
+            block.index = pd.RangeIndex(start, start + size)
+            yield block
+
     def _output_block(
         self, modelled: pd.DataFrame, generated: SeedTree, k: int, start: int
     ) -> pd.DataFrame:

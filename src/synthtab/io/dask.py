@@ -1,0 +1,224 @@
+"""Dask: row blocks drawn across a cluster, and fitting from Parquet larger than memory.
+
+Sampling gives each task a run of row blocks; each writes its own Parquet part
+of one dataset folder. Block ``k`` comes from its own seed wherever it is
+drawn, so reading the parts in order gives exactly the rows of a one-process
+run with the same seed. The parts go into a temporary folder beside the
+target, renamed into place when every part is written: a failure leaves
+nothing half-written. Workers must see the target's folder (one machine, or a
+shared file system).
+
+A scheduler that does not answer is reported within :data:`CONNECT_TIMEOUT`
+seconds.
+
+>>> from synthtab.io.dask import connect  # doctest: +SKIP
+>>> synth.sample_to("out.parquet", 10_000_000, client=connect("tcp://host:8786"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from synthtab.errors import DataSourceError, InvalidParameterError, OutputError, SynthtabError
+from synthtab.io.atomic import check_writable
+from synthtab.progress import ProgressCallback, report
+from synthtab.random import BLOCK_ROWS, SeedTree
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from synthtab.sampling.engine import SamplingEngine
+
+#: Seconds to wait for a Dask scheduler before giving up.
+CONNECT_TIMEOUT = 5
+#: Row blocks per Parquet part (16,384 rows each): about a million rows a part.
+BLOCKS_PER_PART = 64
+
+
+def connect(
+    address: str, *, timeout: float = CONNECT_TIMEOUT, error: type[SynthtabError] = OutputError
+) -> Client:
+    """A client of the Dask scheduler at ``address`` (``tcp://host:8786``).
+
+    Raises ``error`` (an :class:`OutputError` by default) within ``timeout``
+    seconds when the scheduler does not answer.
+    """
+    try:
+        from distributed import Client
+    except ImportError:
+        raise error(
+            "Dask is not installed; install it with: pip install 'synthtab[dask]'."
+        ) from None
+    try:
+        return Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise error(
+            f"Cannot reach the Dask scheduler at '{address}' within {timeout:g} s ({exc}). "
+            "Start one with 'dask scheduler' and check the address."
+        ) from None
+
+
+def sample_dataset(
+    engine: SamplingEngine,
+    path: str | os.PathLike[str],
+    n: int,
+    seeds: SeedTree,
+    client: Client,
+    *,
+    progress: ProgressCallback | None = None,
+) -> Path:
+    """Write ``n`` unconditioned rows as a Parquet dataset folder, drawn by the workers.
+
+    Part ``i`` holds blocks ``i * BLOCKS_PER_PART`` onwards, in files
+    ``part-00000.parquet``, ... whose rows, read in order, equal a one-process
+    run with the same seeds.
+    """
+    target = _check_dataset_target(path)
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    )
+    try:
+        shared = client.scatter(engine, broadcast=True, hash=False)
+        blocks = math.ceil(n / BLOCK_ROWS)
+        futures = [
+            client.submit(
+                _write_part, shared, n, seeds, first, str(staging), pure=False, key=_key(first)
+            )
+            for first in range(0, blocks, BLOCKS_PER_PART)
+        ]
+        _gather(client, futures, n, progress)
+        _replace_folder(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def _key(first: int) -> str:
+    import uuid
+
+    return f"synthtab-part-{first}-{uuid.uuid4().hex}"
+
+
+def _gather(client: Client, futures: list[Any], n: int, progress: ProgressCallback | None) -> None:
+    from distributed import as_completed
+
+    done = 0
+    try:
+        for future in as_completed(futures):
+            done += future.result()
+            report(progress, "sample", done, n)
+    except BaseException:
+        client.cancel(futures)
+        raise
+
+
+def _write_part(engine: SamplingEngine, n: int, seeds: SeedTree, first: int, folder: str) -> int:
+    """On a worker: draw blocks ``first ..`` of the part and write them; returns the rows."""
+    from synthtab.io.streaming import write_batches
+
+    blocks = list(engine.block_range(n, seeds, first, first + BLOCKS_PER_PART))
+    part = Path(folder) / f"part-{first // BLOCKS_PER_PART:05d}.parquet"
+    write_batches(iter(blocks), part, row_group_rows=BLOCK_ROWS)
+    return sum(len(b) for b in blocks)
+
+
+def _check_dataset_target(path: str | os.PathLike[str]) -> Path:
+    target = Path(path).expanduser()
+    if target.suffix.lower() not in {".parquet", ".pq", ""}:
+        raise OutputError(
+            f"Sampling with Dask writes a Parquet dataset folder; '{target}' has the suffix "
+            f"'{target.suffix}'. Give a name ending in .parquet (or none)."
+        )
+    if target.is_file():
+        raise OutputError(f"'{target}' is a file; Dask writes a dataset folder there. Remove it.")
+    folder = target.parent / "_"  # check_writable checks the parent of the path it is given
+    check_writable(folder, option="output dataset")
+    return target
+
+
+def _replace_folder(staging: Path, target: Path) -> None:
+    """Move ``staging`` to ``target``; an old dataset there goes only once the new one is in."""
+    staging.chmod(0o777 & ~_umask())
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        target.replace(old)
+    staging.replace(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def check_client_request(conditions: object) -> None:
+    """Dask draws unconditioned rows only; say so before any work starts."""
+    if conditions is not None:
+        raise InvalidParameterError(
+            "Sampling with a Dask client draws unconditioned rows only; sample with "
+            "conditions in one process (without client=)."
+        )
+
+
+# -- fitting from a Parquet dataset larger than memory ---------------------------------
+
+
+def read_uniform_sample(
+    path: str | os.PathLike[str], rows: int, *, seed: int = 0, client: Client | None = None
+) -> tuple[pd.DataFrame, int]:
+    """A uniform random sample of about ``rows`` rows of a Parquet file or dataset folder.
+
+    Returns the sample and the dataset's total row count. Only one partition at
+    a time is held in memory (per worker).
+    """
+    import dask.dataframe as dd
+
+    if not Path(path).exists():
+        raise DataSourceError(f"Cannot read '{path}': no such file or folder.")
+    try:
+        frame = dd.read_parquet(str(path))
+        total = int(frame.map_partitions(len).compute(scheduler=client or "threads").sum())
+    except (OSError, ValueError) as exc:
+        raise DataSourceError(f"Cannot read the Parquet dataset '{path}': {exc}") from None
+    if rows >= total:
+        return frame.compute(scheduler=client or "threads").reset_index(drop=True), total
+    sample = frame.sample(frac=min(1.0, rows * 1.02 / total), random_state=seed)
+    data = sample.compute(scheduler=client or "threads").reset_index(drop=True)
+    if len(data) > rows:  # the per-partition draw overshoots a little by design; cut it
+        keep = SeedTree(seed).rng("cut").choice(len(data), rows, replace=False)
+        data = data.iloc[sorted(keep)].reset_index(drop=True)
+    return data, total
+
+
+def fit_from_dataset(
+    synth: Any,
+    path: str | os.PathLike[str],
+    *,
+    sample_rows: int = 1_000_000,
+    client: Client | None = None,
+) -> Any:
+    """Fit ``synth`` on a uniform sample of ``sample_rows`` rows of a Parquet dataset.
+
+    The fit report's notes state the sample size and the dataset's size.
+
+    >>> fit_from_dataset(Synthesizer("copula"), "big/", sample_rows=10**5)  # doctest: +SKIP
+    """
+    data, total = read_uniform_sample(path, sample_rows, seed=synth.seed, client=client)
+    synth.fit(data)
+    if len(data) < total:
+        synth.fit_report_.notes.append(
+            f"fitted on a uniform random sample of {len(data):,} of the {total:,} rows of "
+            f"'{path}' (sample_rows={sample_rows:,})"
+        )
+    return synth

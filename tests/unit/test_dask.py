@@ -1,0 +1,108 @@
+"""Dask: row blocks drawn by workers give the rows of a one-process run, atomically."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synthtab import Predicate, Synthesizer
+from synthtab.errors import InvalidParameterError, OutputError, SamplingError
+from synthtab.random import BLOCK_ROWS
+
+distributed = pytest.importorskip("distributed")
+pytest.importorskip("dask.dataframe")
+
+
+@pytest.fixture(scope="module")
+def client():
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None)
+        as cluster,
+        Client(cluster) as c,
+    ):
+        yield c
+
+
+@pytest.fixture(scope="module")
+def synth() -> Synthesizer:
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame(
+        {
+            "age": rng.integers(18, 90, 400),
+            "income": rng.gamma(2.0, 20_000.0, 400).round(2),
+            "city": rng.choice(["Paris", "Lyon", "Nice"], 400),
+        }
+    )
+    return Synthesizer("copula", seed=3).fit(real)
+
+
+def test_dask_dataset_equals_one_process_file(client, synth, tmp_path: Path) -> None:
+    n = 2 * BLOCK_ROWS * 64 + 1_000  # three parts, the last one short
+    single = synth.sample_to(tmp_path / "one.parquet", n)
+    dataset = synth.sample_to(tmp_path / "many.parquet", n, client=client)
+    parts = sorted(p.name for p in Path(dataset).iterdir())
+    assert parts == ["part-00000.parquet", "part-00001.parquet", "part-00002.parquet"]
+    expected = pd.read_parquet(single)
+    got = pd.read_parquet(dataset)
+    pd.testing.assert_frame_equal(got, expected)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_dask_replaces_an_old_dataset_only_when_done(client, synth, tmp_path: Path) -> None:
+    target = tmp_path / "rows.parquet"
+    synth.sample_to(target, 100, client=client)
+    synth.sample_to(target, 50, client=client)
+    assert len(pd.read_parquet(target)) == 50
+
+
+def test_dask_refuses_conditions(client, synth, tmp_path: Path) -> None:
+    with pytest.raises(InvalidParameterError, match="unconditioned rows only"):
+        synth.sample_to(tmp_path / "x.parquet", 10, client=client, conditions={"city": "Nice"})
+
+
+def test_dask_needs_a_parquet_dataset_name(client, synth, tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="writes a Parquet dataset folder"):
+        synth.sample_to(tmp_path / "x.csv", 10, client=client)
+    assert list(tmp_path.iterdir()) == []
+
+
+def _below_one(df: pd.DataFrame) -> np.ndarray:
+    return (df["a"] + df["b"] < 1.001).to_numpy()
+
+
+def test_dask_failure_in_a_worker_leaves_nothing(client, tmp_path: Path) -> None:
+    a = np.random.default_rng(1).uniform(0, 1, 300)
+    real = pd.DataFrame({"a": a, "b": 1 - a})  # the copula's draws stray past the rule now and then
+    synth = Synthesizer("copula", seed=0, constraints=[Predicate(["a", "b"], _below_one)])
+    synth.fit(real)
+    with pytest.raises(SamplingError, match="Sample in one process"):
+        synth.sample_to(tmp_path / "x.parquet", 3 * BLOCK_ROWS, client=client)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unreachable_scheduler_is_a_clear_error_within_seconds() -> None:
+    from synthtab.io.dask import connect
+
+    started = time.perf_counter()
+    with pytest.raises(OutputError, match=r"Cannot reach the Dask scheduler at 'tcp://127\.0\.0\.1:9'"):
+        connect("tcp://127.0.0.1:9", timeout=2)
+    assert time.perf_counter() - started < 10
+
+
+def test_fit_from_dataset_uses_a_stated_uniform_sample(synth, tmp_path: Path) -> None:
+    from synthtab.io.dask import fit_from_dataset
+
+    big = tmp_path / "big"
+    big.mkdir()
+    for i in range(3):
+        synth.sample(2_000, seed=i).to_parquet(big / f"part-{i}.parquet")
+    fitted = fit_from_dataset(Synthesizer("copula", seed=1), big, sample_rows=1_500)
+    note = fitted.fit_report_.notes[-1]
+    assert "uniform random sample of 1,500 of the 6,000 rows" in note
+    assert fitted.fit_report_.n_rows == 1_500
