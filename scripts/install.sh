@@ -32,8 +32,8 @@ fi
 "${PIP[@]}" install -qq --upgrade pip || echo "warning: could not upgrade pip; continuing." >&2
 echo "Installing torch 2.13.0 (CPU) ..."
 "${PIP[@]}" install -qq "torch==2.13.0"
-echo "Installing synthtab (editable, with dev tools) ..."
-"${PIP[@]}" install -qq -e ".[dev,privacy]"
+echo "Installing synthtab (editable, with dev tools and Dask) ..."
+"${PIP[@]}" install -qq -e ".[dev,privacy,dask]"
 # anonymeter 1.1.0 declares numpy<1.27 but runs on numpy 2.4: install it without its pins.
 echo "Installing anonymeter 1.1.0 (--no-deps; privacy attack metrics) ..."
 "${PIP[@]}" install -qq --no-deps "anonymeter==1.1.0"

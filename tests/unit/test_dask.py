@@ -22,8 +22,9 @@ def client():
     from distributed import Client, LocalCluster
 
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None)
-        as cluster,
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
         Client(cluster) as c,
     ):
         yield c
@@ -90,7 +91,9 @@ def test_unreachable_scheduler_is_a_clear_error_within_seconds() -> None:
     from synthtab.io.dask import connect
 
     started = time.perf_counter()
-    with pytest.raises(OutputError, match=r"Cannot reach the Dask scheduler at 'tcp://127\.0\.0\.1:9'"):
+    with pytest.raises(
+        OutputError, match=r"Cannot reach the Dask scheduler at 'tcp://127\.0\.0\.1:9'"
+    ):
         connect("tcp://127.0.0.1:9", timeout=2)
     assert time.perf_counter() - started < 10
 
