@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sklearn.compose import make_column_transformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import precision_score, recall_score, roc_auc_score
+from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OrdinalEncoder
 
@@ -45,3 +48,84 @@ def holdout_scores(
         "recall": recall_score(truth, predicted),
         "precision": precision_score(truth, predicted, zero_division=0),
     }
+
+
+def split_adult(
+    real: pd.DataFrame, rows: int | None = None, seed: int = 0
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The 80/20 split stratified on the target; ``rows`` caps the training rows (quick runs).
+
+    With ``rows``, the holdout is cut to a quarter of it, so the split stays 80/20.
+    """
+    train, holdout = train_test_split(real, test_size=0.2, stratify=real[TARGET], random_state=seed)
+    if rows is not None and rows < len(train):
+        train = _stratified_head(train, rows, seed)
+        holdout = _stratified_head(holdout, max(rows // 4, 50), seed)
+    return train, holdout
+
+
+def _stratified_head(frame: pd.DataFrame, rows: int, seed: int) -> pd.DataFrame:
+    return train_test_split(frame, train_size=rows, stratify=frame[TARGET], random_state=seed)[0]
+
+
+def unseen_pair_share(
+    synthetic: pd.DataFrame, real: pd.DataFrame, first: str, second: str
+) -> float:
+    """Share of synthetic rows whose (first, second) pair never occurs in the real rows."""
+    seen = pd.MultiIndex.from_frame(real[[first, second]].drop_duplicates())
+    return float(np.mean(~pd.MultiIndex.from_frame(synthetic[[first, second]]).isin(seen)))
+
+
+def synthetic_scores(
+    train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.DataFrame, real_auc: float
+) -> dict[str, float]:
+    """Fidelity and privacy from ``synthtab.evaluate``; train-on-synthetic AUC on the holdout.
+
+    Keys: shapes (column shapes, 1 best), corr_diff (mean correlation difference, 0 best),
+    detection (real-versus-synthetic classifier AUC, 0.5 best), fidelity (synthtab's
+    overall fidelity score), tstr_auc and auc_ratio (``holdout_scores`` AUC of a model
+    trained on the synthetic rows, and its ratio to ``real_auc``), dcr_share (share of
+    synthetic rows closer to training than to holdout rows, 0.5 ideal), copies (exact
+    copies of training rows) and copies_holdout (the holdout's own rate, for scale).
+    """
+    from synthtab import evaluate
+
+    synthetic = synthetic[list(train.columns)]
+    scores = evaluate(train, synthetic, target=TARGET, holdout=holdout, figures=False).scores
+    tstr = holdout_scores(synthetic, holdout)["auc"]
+    return {
+        "shapes": scores["column_shapes"],
+        "corr_diff": scores["correlation"],
+        "detection": scores["detection"],
+        "fidelity": scores["fidelity_score"],
+        "tstr_auc": tstr,
+        "auc_ratio": tstr / real_auc,
+        "dcr_share": scores["dcr_share_closer_to_train"],
+        "copies": scores["exact_copy_rate"],
+        "copies_holdout": scores["exact_copy_rate.holdout_rate"],
+    }
+
+
+def format_table(rows: Sequence[dict[str, object]], columns: Sequence[tuple[str, str, str]]) -> str:
+    """Rows as aligned text: ``columns`` are (header, key, format spec); missing keys print '-'.
+
+    >>> print(format_table([{"name": "trees", "fit_s": 0.51}], [("fit s", "fit_s", ".1f")]))
+    fit s
+      0.5
+    """
+    cells = [
+        [header for header, _, _ in columns],
+        *[
+            ["-" if row.get(key) is None else format(row[key], spec) for _, key, spec in columns]
+            for row in rows
+        ],
+    ]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(columns))]
+    lines = []
+    for line in cells:
+        texts = [
+            text.ljust(width) if spec == "" else text.rjust(width)
+            for text, width, (_, _, spec) in zip(line, widths, columns, strict=True)
+        ]
+        lines.append("  ".join(texts))
+    return "\n".join(lines)

@@ -1,0 +1,101 @@
+"""Our neural models against SDV's CTGAN and TVAE: same data, same epochs, same evaluator.
+
+Run from the repository root, in the benchmark environment (``bash scripts/bench_env.sh``):
+
+    .bench-venv/bin/python benchmarks/bench_neural.py --epochs 10
+    .bench-venv/bin/python benchmarks/bench_neural.py --rows 2000 --epochs 2   (a quick look)
+    .bench-venv/bin/python benchmarks/bench_neural.py --models sdv-ctgan sdv-tvae
+
+adult, 80/20 split stratified on income; every model fits the same training rows and
+samples as many. torch uses 2 threads. Columns: fit and sample seconds; column shapes
+(1 best), mean correlation difference (0 best), detection AUC (0.5 best) and synthtab's
+overall fidelity from ``synthtab.evaluate``; the AUC on the real holdout of a classifier
+trained on the synthetic rows, and its ratio to training on the real rows; the share of
+synthetic rows closer to training than to holdout rows (0.5 ideal). A model of ours
+that is not registered yet is skipped with a note. It prints figures; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import pandas as pd
+from anchors import (
+    AnchorRun,
+    fit_sample_ours,
+    fit_sample_sdv,
+    limit_torch_threads,
+    sdv_available,
+)
+from common import format_table, holdout_scores, load_adult, split_adult, synthetic_scores
+
+from synthtab.errors import UnknownNameError
+
+MODELS = {
+    "ctgan": ("ours", "ctgan"),
+    "vae": ("ours", "vae"),
+    "sdv-ctgan": ("sdv", "ctgan"),
+    "sdv-tvae": ("sdv", "tvae"),
+}
+COLUMNS = [
+    ("model", "name", ""),
+    ("fit s", "fit_s", ".1f"),
+    ("sample s", "sample_s", ".2f"),
+    ("shapes", "shapes", ".3f"),
+    ("corr diff", "corr_diff", ".3f"),
+    ("detect AUC", "detection", ".3f"),
+    ("fidelity", "fidelity", ".3f"),
+    ("TSTR AUC", "tstr_auc", ".3f"),
+    ("ratio", "auc_ratio", ".3f"),
+    ("DCR share", "dcr_share", ".3f"),
+]
+
+
+def run(key: str, train: pd.DataFrame, epochs: int, seed: int) -> AnchorRun | None:
+    """Fit and sample one model; None, with a printed note, when it is unavailable."""
+    source, kind = MODELS[key]
+    if source == "sdv":
+        if not sdv_available():
+            print(f"note: {key} skipped: SDV is not installed here; run scripts/bench_env.sh.")
+            return None
+        return fit_sample_sdv(kind, train, len(train), epochs=epochs, seed=seed)
+    try:
+        return fit_sample_ours(kind, train, len(train), seed=seed, epochs=epochs)
+    except UnknownNameError as exc:
+        print(f"note: {key} skipped: synthtab has no model '{kind}' yet ({exc})")
+        return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--rows", type=int, default=None, help="cap the training rows")
+    parser.add_argument("--models", nargs="+", choices=list(MODELS), default=list(MODELS))
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    limit_torch_threads()
+    train, holdout = split_adult(load_adult(), rows=args.rows, seed=args.seed)
+    real_auc = holdout_scores(train, holdout)["auc"]
+    print(
+        f"adult: {len(train):,} train / {len(holdout):,} holdout rows; {args.epochs} epochs; "
+        f"AUC trained on the real rows {real_auc:.3f}\n"
+    )
+    rows = []
+    for key in args.models:
+        print(f"fitting {key} ...", flush=True)
+        result = run(key, train, args.epochs, args.seed)
+        if result is None:
+            continue
+        row = {
+            "name": result.name,
+            "fit_s": result.fit_seconds,
+            "sample_s": result.sample_seconds,
+            **synthetic_scores(train, holdout, result.data, real_auc),
+        }
+        rows.append(row)
+        print(format_table([row], COLUMNS), flush=True)
+    print("\n" + format_table(rows, COLUMNS))
+
+
+if __name__ == "__main__":
+    main()
