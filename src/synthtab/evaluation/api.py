@@ -66,14 +66,19 @@ def evaluate(
         history={k: list(v) for k, v in (history or {}).items()},
     )
     results = run_metrics(ctx)
+    metrics_done = time.perf_counter()
     figs = _figures(ctx, results) if figures else []
+    end = time.perf_counter()
     context = {
         "n_real": len(real),
         "n_synthetic": len(synthetic),
         "n_holdout": None if holdout is None else len(holdout),
         "target": target,
         "seed": seed,
-        "seconds": round(time.perf_counter() - start, 3),
+        "seconds": round(end - start, 3),
+        "seconds_metrics": round(metrics_done - start, 3),
+        "seconds_figures": round(end - metrics_done, 3),
+        "figure_seconds": ctx.cache.get("figure_seconds", {}),
         "notes": ctx.notes,
     }
     return Report(results, figs, context)

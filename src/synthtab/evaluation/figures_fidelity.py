@@ -39,6 +39,8 @@ RANGE = (0.005, 0.995)
 DISCRETE_VALUES = 40
 #: Matrices this small get their values written in the cells.
 ANNOTATE_UP_TO = 12
+#: Statistics tables with at most this many columns get their values written in.
+MAX_ANNOTATED_ROWS = 40
 _SECONDS_PER_DAY = 86_400.0
 
 
@@ -149,14 +151,17 @@ def correlations(ctx: EvalContext, results: Results) -> Figure | None:
         ("Synthetic", _pivot(result.details, "synthetic", order), 1.0),
         ("Difference (synthetic − real)", _pivot(result.details, "difference", order), None),
     ]
-    size = 2.0 + 0.45 * len(order)
-    fig = new_figure(3 * size + 1.5, size + 0.6)
-    axes = fig.subplots(1, 3)
-    for ax, (title, matrix, limit) in zip(axes, panels, strict=True):
+    small = len(order) <= ANNOTATE_UP_TO  # three in a row, values written in the cells
+    size = 2.0 + 0.45 * len(order) if small else 7.0
+    ncols, nrows = (3, 1) if small else (2, 2)
+    fig = new_figure(ncols * size + 1.5, nrows * size + 0.6)
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    axes[-1].set_visible(small)
+    for ax, (title, matrix, limit) in zip(axes, panels, strict=False):
         data = matrix.to_numpy(dtype="float64")
         bound = limit or max(0.25, float(np.nanmax(np.abs(data))))
         image = ax.imshow(data, cmap="RdBu_r", vmin=-bound, vmax=bound)
-        _label_matrix(ax, image, order, order)
+        _label_matrix(ax, image, order, order, annotate=small)
         ax.set_title(title, fontsize=11)
         fig.colorbar(image, ax=ax, shrink=0.8, label="Pearson r" if limit else "difference in r")
     fig.suptitle("Pearson correlations of the numeric columns", fontsize=13)
@@ -168,14 +173,16 @@ def correlations(ctx: EvalContext, results: Results) -> Figure | None:
     return Figure("fidelity", "Correlation matrices", caption, to_png(fig), "correlations")
 
 
-def _label_matrix(ax: Axes, image: AxesImage, rows: list[str], cols: list[str]) -> None:
+def _label_matrix(
+    ax: Axes, image: AxesImage, rows: list[str], cols: list[str], *, annotate: bool
+) -> None:
     """Tick labels, and each value written in its cell (white on dark colours)."""
     ax.set_xticks(range(len(cols)), [short_label(c) for c in cols], rotation=45, ha="right")
     ax.set_yticks(range(len(rows)), [short_label(r) for r in rows])
-    ax.tick_params(labelsize=8)
-    data = np.asarray(image.get_array(), dtype="float64")
-    if max(data.shape) > ANNOTATE_UP_TO:
+    ax.tick_params(labelsize=8 if max(len(rows), len(cols)) <= 20 else 6)
+    if not annotate:
         return
+    data = np.asarray(image.get_array(), dtype="float64")
     for (i, j), value in np.ndenumerate(data):
         if np.isfinite(value):
             red, green, blue, _ = image.cmap(image.norm(value))
@@ -194,7 +201,8 @@ def statistics(ctx: EvalContext, results: Results) -> Figure | None:
     fig = new_figure(2.5 + 0.9 * gaps.shape[1], 1.6 + 0.42 * gaps.shape[0])
     ax = fig.subplots()
     image = ax.imshow(data, cmap="Reds", vmin=0.0, vmax=1.0, aspect="auto")
-    _label_matrix(ax, image, [str(c) for c in gaps.index], [str(c) for c in gaps.columns])
+    names = [str(c) for c in gaps.index], [str(c) for c in gaps.columns]
+    _label_matrix(ax, image, *names, annotate=len(gaps) <= MAX_ANNOTATED_ROWS)
     ax.set_xlabel("statistic")
     ax.set_ylabel("numeric column")
     ax.set_title("Statistics difference: the lighter, the smaller", fontsize=12)

@@ -28,6 +28,7 @@ th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:right}
 th:first-child,td:first-child{text-align:left} th{background:#f4f4f4}
 .note{color:#555;font-size:.88rem} figure{margin:1rem 0} img{max-width:100%}
 details summary{cursor:pointer;color:#225}
+.swatch{display:inline-block;width:.8em;height:.8em;margin:0 .25em 0 .6em;vertical-align:-.05em}
 """
 
 
@@ -41,6 +42,7 @@ def render_report(report: Any) -> str:
         "<h1>Synthetic data report</h1>",
         f"<p class='note'>{_esc(_sizes(context))}</p>",
         _headline(report.headline()),
+        _colour_key(report.figures),
         _notes(context.get("notes", [])),
     ]
     for section in _SECTIONS:
@@ -74,6 +76,19 @@ def _headline(headline: dict[str, tuple[float, str]]) -> str:
         for family, (score, verdict) in headline.items()
     )
     return f"<div class='cards'>{cards}</div>" if cards else ""
+
+
+def _colour_key(figures: list[Any]) -> str:
+    """The colours every figure uses, stated once above them."""
+    if not figures:
+        return ""
+    from synthtab.evaluation.figures_common import HOLDOUT_COLOUR, REAL_COLOUR, SYNTHETIC_COLOUR
+
+    keys = [(REAL_COLOUR, "real"), (SYNTHETIC_COLOUR, "synthetic"), (HOLDOUT_COLOUR, "holdout")]
+    swatches = " ".join(
+        f"<span class='swatch' style='background:{colour}'></span>{label}" for colour, label in keys
+    )
+    return f"<p class='note'>Colours in every figure: {swatches}.</p>"
 
 
 def _notes(notes: list[str]) -> str:
