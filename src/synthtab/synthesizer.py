@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Self
 
@@ -155,8 +155,19 @@ class Synthesizer:
 
     # -- fit and sample -----------------------------------------------------------------
 
-    def fit(self, data: pd.DataFrame, *, progress: ProgressCallback | None = None) -> Self:
-        """Learn the joint distribution of ``data``; returns ``self``."""
+    def fit(
+        self,
+        data: pd.DataFrame,
+        *,
+        progress: ProgressCallback | None = None,
+        callback: Callable[[Any], bool | None] | None = None,
+    ) -> Self:
+        """Learn the joint distribution of ``data``; returns ``self``.
+
+        ``callback`` is called after every epoch of a neural model with an
+        ``EpochStatus`` (epoch, epochs, losses, validation); returning ``True``
+        stops training there.
+        """
         _check_frame(data)
         seeds = SeedTree(self.seed)
         schema = infer_schema(data, overrides=self.overrides)
@@ -177,7 +188,9 @@ class Synthesizer:
         else:
             private = self._private_inputs(schema, data, model, rules, config)
             schema, encoder, table, budget = private
-        report = model.fit(table, rng=seeds.rng("model"), privacy=budget, progress=progress)
+        report = model.fit(
+            table, rng=seeds.rng("model"), privacy=budget, progress=progress, callback=callback
+        )
         self.privacy_report_ = budget.ledger.report() if budget is not None else None
         report.model = name
         report.fit_seconds = time.perf_counter() - started

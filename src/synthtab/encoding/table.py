@@ -204,6 +204,8 @@ class TableEncoder:
         rejection. Intervals widen by half a rounding step, so every value that
         decodes into the asked range is allowed.
         """
+        if self.options.categorical_name == "onehot":
+            return self._one_hot_bounds(canonical)
         if (self.options.numeric_name, self.options.categorical_name) != ("identity", "ordinal"):
             return None
         starts = dict(
@@ -220,6 +222,23 @@ class TableEncoder:
                 start += col.missing.width
             half = 0.5 if col.spec.kind.is_discrete else _rounding_step(col.spec) / 2
             bounds[start] = (low - half, high + half - (_EPSILON if half else 0.0))
+        return bounds
+
+    def _one_hot_bounds(
+        self, canonical: Mapping[str, tuple[float, float]]
+    ) -> dict[int, tuple[float, float]]:
+        """Labels asked for, as "this indicator is on"; numbers are left to rejection."""
+        starts = dict(
+            zip([c.spec.name for c in self._fitted()], self._feature_starts(), strict=True)
+        )
+        bounds: dict[int, tuple[float, float]] = {}
+        for col in self._fitted():
+            asked = canonical.get(col.spec.name)
+            if asked is None or not col.spec.kind.is_discrete or asked[0] != asked[1]:
+                continue
+            if col.spec != self.schema[col.spec.name]:
+                continue  # rewritten by a constraint
+            bounds[starts[col.spec.name] + int(asked[0])] = (0.5, 1.5)
         return bounds
 
     def _feature_starts(self) -> list[int]:

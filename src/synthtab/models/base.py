@@ -96,8 +96,14 @@ class Model(ABC):
         rng: np.random.Generator,
         privacy: Any = None,
         progress: ProgressCallback | None = None,
+        callback: Any = None,
     ) -> FitReport:
-        """Learn the joint distribution of ``table``; returns a :class:`FitReport`."""
+        """Learn the joint distribution of ``table``; returns a :class:`FitReport`.
+
+        ``callback`` is called after every training epoch by models that train
+        in epochs (a ``synthtab.models.neural.trainer.TrainingCallback``);
+        other models ignore it.
+        """
         if privacy is not None and not self.capabilities.differential_privacy:
             reason = f": {self.privacy_refusal}" if self.privacy_refusal else ""
             raise PrivacyBudgetError(
@@ -105,6 +111,7 @@ class Model(ABC):
                 "choose a model whose capabilities include it (synthtab models)."
             )
         self.privacy_ = privacy
+        self.training_callback = callback
         self.layout_ = table.layout
         report = FitReport(
             model=self.Params.owner, n_rows=table.n_rows, n_features=table.layout.width

@@ -118,6 +118,32 @@ class Bool(Rule):
         return "a bool"
 
 
+@dataclass(frozen=True)
+class Sequence(Rule):
+    """A non-empty list or tuple whose items the inner rule accepts (stored as a tuple)."""
+
+    item: Rule
+
+    def accepts(self, value: Any) -> bool:
+        if not isinstance(value, list | tuple) or not value:
+            return False
+        return all(self.item.accepts(v) for v in value)
+
+    def describe(self) -> str:
+        return f"a non-empty list, each item {self.item.describe()}"
+
+
+@dataclass(frozen=True)
+class Text(Rule):
+    """A non-empty string."""
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, str) and bool(value)
+
+    def describe(self) -> str:
+        return "a non-empty string"
+
+
 def param(default: Any, rule: Rule, *, doc: str = "") -> Any:
     """A dataclass field with a default and a validation rule."""
     return field(default=default, metadata={"rule": rule, "doc": doc})
@@ -138,6 +164,8 @@ class ModelParams:
                     f"The '{f.name}' parameter of {self.owner} must be {rule.describe()}. "
                     f"Got {value!r} instead."
                 )
+            if isinstance(value, list):  # JSON gives lists; keep params hashable and equal
+                object.__setattr__(self, f.name, tuple(value))
 
     @classmethod
     def build(cls, values: Mapping[str, Any]) -> Self:

@@ -1,0 +1,81 @@
+"""What every neural model shares: encoding choice, data split, training plan, sampling loop."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import torch
+
+from synthtab.encoding.base import CategoricalEncoding
+from synthtab.encoding.layout import EncodingStyle
+from synthtab.encoding.table import EncodingOptions
+from synthtab.models.base import FitReport, Model
+from synthtab.models.neural.torch_state import resolve_device
+from synthtab.models.neural.trainer import TrainingPlan, TrainingResult
+
+#: Rows generated per forward pass when sampling.
+SAMPLE_BATCH = 8192
+#: Validation rows compared with as many generated rows for early stopping.
+_VALIDATION_ROWS = 2048
+
+
+class NeuralModel(Model):
+    """Base of the torch models; subclasses build networks and a training step."""
+
+    def encoding_options(self) -> EncodingOptions:
+        """Mode-specific numbers and the chosen categorical encoding."""
+        categorical = CategoricalEncoding(self.params.categorical)  # type: ignore[attr-defined]
+        return EncodingOptions(style=EncodingStyle.NEURAL, categorical=categorical)
+
+    @property
+    def device(self) -> torch.device:
+        """The torch device asked for by ``device=``."""
+        return resolve_device(self.params.device, self.Params.owner)  # type: ignore[attr-defined]
+
+    def split(
+        self, values: np.ndarray, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Training rows (float32) and, when early stopping is on, held-out rows."""
+        data = values.astype(np.float32)
+        p = self.params
+        if p.patience is None or len(data) < 20:  # type: ignore[attr-defined]
+            return data, None
+        n_val = max(1, round(len(data) * p.validation_fraction))  # type: ignore[attr-defined]
+        order = rng.permutation(len(data))
+        return data[order[n_val:]], data[order[:n_val][:_VALIDATION_ROWS]]
+
+    def plan(self, n_rows: int) -> TrainingPlan:
+        """Epochs of ``ceil(rows / batch)`` steps, with the stopping rules asked for."""
+        p: Any = self.params
+        return TrainingPlan(
+            epochs=p.epochs,
+            steps_per_epoch=max(1, math.ceil(n_rows / p.batch_size)),
+            max_steps=p.steps,
+            time_budget=p.time_budget,
+            patience=p.patience,
+        )
+
+    def record(self, report: FitReport, result: TrainingResult) -> None:
+        """Loss history and how training ended, in the fit report."""
+        report.history = result.history
+        report.notes.append(
+            f"trained {result.epochs} epochs ({result.steps} steps); {result.stopped}"
+        )
+
+    def in_batches(self, n: int, draw: Callable[[int], torch.Tensor]) -> np.ndarray:
+        """``draw(rows)`` over batches of :data:`SAMPLE_BATCH`, as one float64 matrix."""
+        parts = [draw(min(SAMPLE_BATCH, n - start)) for start in range(0, n, SAMPLE_BATCH)]
+        if not parts:
+            return np.empty((0, self.layout_.width))  # type: ignore[union-attr]
+        return torch.cat(parts).cpu().numpy().astype(np.float64)
+
+
+def moment_gap(real: np.ndarray, fake: np.ndarray) -> float:
+    """Validation signal: mean gap of feature means and standard deviations (lower is better)."""
+    gap = np.abs(real.mean(axis=0) - fake.mean(axis=0)) + np.abs(
+        real.std(axis=0) - fake.std(axis=0)
+    )
+    return float(gap.mean())

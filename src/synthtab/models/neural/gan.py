@@ -1,0 +1,213 @@
+"""The GAN family: one class, composed with a loss and a conditioning design.
+
+``gan`` (cross-entropy), ``wgan`` (weight clipping, RMSprop, ``n_critic``),
+``wgan_gp`` (gradient penalty), ``cgan`` / ``wcgan`` (conditioned on label
+columns) and ``ctgan`` (training-by-sampling, PacGAN critic, residual
+generator) are presets of :class:`GANModel` (see
+:mod:`synthtab.models.neural.params`).
+
+Conditional sampling is native: the engine passes the asked labels as
+encoded bounds; a label-conditioned generator writes the asked label into
+its output exactly, and CTGAN's generator is given the label's condition
+vector (its cross-entropy term teaches it to produce that label).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+
+from synthtab.encoding.base import State
+from synthtab.encoding.layout import EncodedTable, EncodingStyle
+from synthtab.errors import InvalidParameterError
+from synthtab.models.base import Capabilities, FitReport
+from synthtab.models.neural.base import NeuralModel, moment_gap
+from synthtab.models.neural.conditioning import (
+    ConditionVectors,
+    LabelSampler,
+    generation_vectors,
+)
+from synthtab.models.neural.gan_steps import GANSteps
+from synthtab.models.neural.networks import Generator
+from synthtab.models.neural.params import GANParams
+from synthtab.models.neural.torch_state import (
+    load_module_arrays,
+    module_arrays,
+    seeded,
+    torch_generator,
+)
+from synthtab.models.neural.trainer import Trainer
+from synthtab.progress import ProgressCallback
+
+
+class GANModel(NeuralModel):
+    """A generative adversarial network on the encoder's layout."""
+
+    capabilities = Capabilities(style=EncodingStyle.NEURAL, native_conditioning=True)
+    Params = GANParams
+
+    def _fit(
+        self,
+        table: EncodedTable,
+        *,
+        rng: np.random.Generator,
+        report: FitReport,
+        progress: ProgressCallback | None,
+    ) -> None:
+        p: Any = self.params
+        if p.batch_size % p.pac:
+            raise InvalidParameterError(
+                f"The 'batch_size' parameter of GAN ({p.batch_size}) must be a multiple of "
+                f"'pac' ({p.pac}), since the critic judges packs of pac rows."
+            )
+        train, validation = self.split(table.values, rng)
+        self._fit_conditions(train, report)
+        with seeded(rng, self.device):
+            self.generator_ = self._new_generator()
+            steps = GANSteps(self, train, rng)
+            trainer = Trainer(
+                self.plan(len(train)),
+                progress=progress,
+                callback=getattr(self, "training_callback", None),
+                snapshot=lambda: module_arrays(self.generator_),
+                restore=lambda arrays: load_module_arrays(self.generator_, arrays, "generator"),
+            )
+            validate = None if validation is None else lambda: self._validation_gap(validation, rng)
+            self.record(report, trainer.run(steps.step, validate))
+        self.generator_.eval()
+
+    def _fit_conditions(self, train: np.ndarray, report: FitReport) -> None:
+        mode = self.params.conditioning  # type: ignore[attr-defined]
+        self.vectors_: ConditionVectors | None = None
+        self.labels_: LabelSampler | None = None
+        if mode == "none":
+            return
+        columns = self._condition_columns(report) if mode == "columns" else None
+        vectors = ConditionVectors.fit(self.layout_, train, columns)  # type: ignore[arg-type]
+        if not vectors.spans:
+            report.notes.append("no one-hot label columns to condition on: trained unconditioned")
+            return
+        self.vectors_ = vectors
+        if mode == "columns":
+            self.labels_ = LabelSampler.fit(vectors, train)
+
+    def _condition_columns(self, report: FitReport) -> list[str]:
+        asked = self.params.condition_columns  # type: ignore[attr-defined]
+        labels = [s.column for s in self.layout_.spans if s.one_hot and s.role == "category"]  # type: ignore[union-attr]
+        if asked is None:
+            if not labels:
+                return []
+            report.notes.append(f"conditioned on '{labels[-1]}' (set condition_columns to choose)")
+            return [labels[-1]]
+        missing = [c for c in asked if c not in labels]
+        if missing:
+            raise InvalidParameterError(
+                f"The 'condition_columns' parameter of GAN names {missing}, which are not "
+                f"one-hot label columns of this table; label columns: {sorted(set(labels))}. "
+                "(With categorical='gaussian_interval' no column is one-hot: use 'onehot'.)"
+            )
+        return list(asked)
+
+    def _new_generator(self) -> Generator:
+        p: Any = self.params
+        width_in = p.embedding_dim + self.condition_width
+        return Generator(width_in, p.generator_dims, self.layout_, residual=p.residual).to(
+            self.device
+        )
+
+    @property
+    def condition_width(self) -> int:
+        """Width of the condition vector (0 when unconditioned)."""
+        return 0 if getattr(self, "vectors_", None) is None else self.vectors_.width  # type: ignore[union-attr]
+
+    def condition_for_generation(
+        self, n: int, rng: np.random.Generator, bounds: Any
+    ) -> np.ndarray | None:
+        """Condition vectors for ``n`` generated rows (asked labels fixed)."""
+        if self.vectors_ is None:
+            return None
+        if self.labels_ is not None:
+            return self.labels_.draw(n, rng, bounds)
+        return generation_vectors(self.vectors_, n, rng, bounds)
+
+    def generate(
+        self, cond: np.ndarray | None, n: int, *, generator: torch.Generator | None = None
+    ) -> torch.Tensor:
+        """Sampled rows from the generator (labels written in for CGAN)."""
+        width = self.params.embedding_dim  # type: ignore[attr-defined]
+        noise = torch.randn(n, width, device=self.device, generator=generator)
+        cond_t = None if cond is None else torch.as_tensor(cond, device=self.device)
+        if cond_t is not None:
+            noise = torch.cat([noise, cond_t], dim=1)
+        _, rows = self.generator_(noise, sample=True, generator=generator)
+        if cond_t is not None and self.labels_ is not None:
+            rows = self.write_labels(rows, cond_t)
+        return rows
+
+    def write_labels(
+        self, rows: torch.Tensor, cond: torch.Tensor, *, active: bool = False
+    ) -> torch.Tensor:
+        """Put the condition's labels into their spans (with ``active``, only set ones)."""
+        vectors = self.vectors_
+        assert vectors is not None
+        rows = rows.clone()
+        for k, span in enumerate(vectors.spans):
+            block = self.layout_.slice_of(span)  # type: ignore[union-attr]
+            labels = cond[:, vectors.offsets[k] : vectors.offsets[k + 1]]
+            if active:
+                labels = torch.where(labels.sum(dim=1, keepdim=True) > 0, labels, rows[:, block])
+            rows[:, block] = labels
+        return rows
+
+    def _validation_gap(self, validation: np.ndarray, rng: np.random.Generator) -> float:
+        self.generator_.eval()
+        with torch.inference_mode():
+            cond = self.condition_for_generation(len(validation), rng, None)
+            fake = self.generate(cond, len(validation)).cpu().numpy()
+        self.generator_.train()
+        return moment_gap(validation, fake)
+
+    def _sample(self, n: int, *, rng: np.random.Generator, condition: Any) -> np.ndarray:
+        self.generator_.eval()
+        generator = torch_generator(rng, self.device)
+        with torch.inference_mode():
+            return self.in_batches(
+                n,
+                lambda rows: self._generate_asked(rows, rng, condition, generator),
+            )
+
+    def _generate_asked(
+        self, n: int, rng: np.random.Generator, bounds: Any, generator: torch.Generator
+    ) -> torch.Tensor:
+        """Rows for a sampling request; CTGAN's asked label is written in as CGAN's is."""
+        cond = self.condition_for_generation(n, rng, bounds)
+        rows = self.generate(cond, n, generator=generator)
+        if cond is not None and self.labels_ is None and self.vectors_.fixed_codes(bounds):  # type: ignore[union-attr]
+            rows = self.write_labels(rows, torch.as_tensor(cond, device=self.device), active=True)
+        return rows
+
+    def _state(self) -> State:
+        state: State = {"generator": module_arrays(self.generator_)}
+        if self.vectors_ is not None:
+            state["vectors"] = self.vectors_.to_state()
+        if self.labels_ is not None:
+            state["labels"] = {"combos": self.labels_.combos, "weights": self.labels_.weights}
+        return state
+
+    def _load_state(self, state: State) -> None:
+        self.vectors_ = None
+        self.labels_ = None
+        if "vectors" in state:
+            self.vectors_ = ConditionVectors.from_state(self.layout_, state["vectors"])  # type: ignore[arg-type]
+        if "labels" in state:
+            labels = state["labels"]
+            self.labels_ = LabelSampler(
+                self.vectors_,  # type: ignore[arg-type]
+                np.asarray(labels["combos"]),
+                np.asarray(labels["weights"], dtype=np.float64),
+            )
+        self.generator_ = self._new_generator()
+        load_module_arrays(self.generator_, list(state["generator"]), "generator")
+        self.generator_.eval()

@@ -1,0 +1,135 @@
+"""One GAN training step in named phases: draw a batch, update the critic, update the generator."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import torch
+from torch.nn import functional as F  # noqa: N812
+
+from synthtab.models.neural.conditioning import TrainingBySampling
+from synthtab.models.neural.losses import LossKind, clip_weights, critic_loss, generator_loss
+from synthtab.models.neural.networks import Critic
+
+if TYPE_CHECKING:
+    from synthtab.models.neural.gan import GANModel
+
+
+class GANSteps:
+    """Holds the critic, the optimisers and the batch sampler of one training run."""
+
+    def __init__(self, model: GANModel, train: np.ndarray, rng: np.random.Generator) -> None:
+        p: Any = model.params
+        self.model, self.rng, self.params = model, rng, p
+        self.kind = LossKind(p.loss)
+        self.data = torch.as_tensor(train, device=model.device)
+        width = model.layout_.width + model.condition_width  # type: ignore[union-attr]
+        self.critic = Critic(width, p.critic_dims, pac=p.pac, dropout=p.critic_dropout)
+        self.critic.to(model.device)
+        model.critic_ = self.critic  # kept for inspection, not saved
+        self.opt_g = self._optimizer(model.generator_.parameters(), p.generator_lr)
+        self.opt_c = self._optimizer(self.critic.parameters(), p.critic_lr)
+        vectors = model.vectors_
+        self.sampler = None
+        self.codes = None
+        if vectors is not None and model.labels_ is None:
+            self.sampler = TrainingBySampling(vectors, train)
+        elif vectors is not None:
+            self.codes = vectors.labels(train)
+        self.pretrain = p.critic_pretrain_steps
+
+    def _optimizer(self, weights: Any, lr: float) -> torch.optim.Optimizer:
+        p = self.params
+        if p.optimizer == "rmsprop":
+            return torch.optim.RMSprop(weights, lr=lr, weight_decay=p.weight_decay)
+        return torch.optim.Adam(
+            weights, lr=lr, betas=(p.beta1, p.beta2), weight_decay=p.weight_decay
+        )
+
+    def step(self) -> dict[str, torch.Tensor]:
+        """``n_critic`` critic updates (plus any pre-training), then one generator update."""
+        updates = self.params.n_critic + self.pretrain
+        self.pretrain = 0
+        for _ in range(updates):
+            loss = self._critic_update()
+        losses = {"critic_loss": loss.total.detach(), "generator_loss": self._generator_update()}
+        if self.kind.wasserstein:
+            losses["wasserstein_estimate"] = loss.distance
+        return losses
+
+    def _batch(self) -> tuple[torch.Tensor | None, torch.Tensor | None, torch.Tensor | None]:
+        """(real rows, their condition vectors, the conditioned span per row)."""
+        n = self.params.batch_size
+        device = self.model.device
+        if self.sampler is not None:
+            cond, span, rows = self.sampler.draw(n, self.rng)
+            return self.data[rows], torch.as_tensor(cond, device=device), torch.as_tensor(span)
+        rows = self.rng.integers(len(self.data), size=n)
+        if self.codes is None:
+            return self.data[rows], None, None
+        cond = self.model.vectors_.vectors(self.codes[rows])  # type: ignore[union-attr]
+        return self.data[rows], torch.as_tensor(cond, device=device), None
+
+    def _fake(self, cond: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:
+        """(raw scores, activated rows) of one batch from the generator."""
+        noise = torch.randn(
+            self.params.batch_size, self.params.embedding_dim, device=self.model.device
+        )
+        if cond is not None:
+            noise = torch.cat([noise, cond], dim=1)
+        raw, rows = self.model.generator_(noise)
+        if cond is not None and self.model.labels_ is not None:
+            rows = self.model.write_labels(rows, cond)
+        return raw, rows
+
+    def _critic_update(self) -> Any:
+        real, cond, _ = self._batch()
+        with torch.no_grad():
+            _, fake = self._fake(cond)
+        loss = critic_loss(
+            self.kind,
+            self.critic,
+            _with(real, cond),
+            _with(fake, cond),
+            gp_weight=self.params.gp_weight,
+            pac=self.params.pac,
+        )
+        self.opt_c.zero_grad(set_to_none=True)
+        loss.total.backward()
+        self.opt_c.step()
+        if self.kind is LossKind.CLIP:
+            clip_weights(self.critic, self.params.clip_value)
+        return loss
+
+    def _generator_update(self) -> torch.Tensor:
+        _, cond, span = self._batch()
+        raw, fake = self._fake(cond)
+        loss = generator_loss(self.kind, self.critic(_with(fake, cond)))
+        if span is not None and cond is not None:
+            loss = loss + conditional_cross_entropy(raw, cond, span, self.model)
+        self.opt_g.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt_g.step()
+        return loss.detach()
+
+
+def _with(rows: torch.Tensor, cond: torch.Tensor | None) -> torch.Tensor:
+    return rows if cond is None else torch.cat([rows, cond], dim=1)
+
+
+def conditional_cross_entropy(
+    raw: torch.Tensor, cond: torch.Tensor, span_choice: torch.Tensor, model: GANModel
+) -> torch.Tensor:
+    """CTGAN's term: the generated label of each row's chosen column should be the asked one."""
+    vectors = model.vectors_
+    assert vectors is not None
+    losses = []
+    for k, span in enumerate(vectors.spans):
+        rows = span_choice == k
+        if not bool(rows.any()):
+            continue
+        logits = raw[rows][:, model.layout_.slice_of(span)]  # type: ignore[union-attr]
+        target = cond[rows][:, vectors.offsets[k] : vectors.offsets[k + 1]].argmax(dim=1)
+        losses.append(F.cross_entropy(logits, target, reduction="sum"))
+    return torch.stack(losses).sum() / raw.shape[0]

@@ -1,0 +1,110 @@
+"""Parameters of the neural models, declared once with their rules.
+
+The GAN family shares one parameter class; the registered names (``gan``,
+``wgan``, ``wgan_gp``, ``cgan``, ``wcgan``, ``ctgan``) are presets of it.
+Defaults follow the ONS census study where it applies (batch 128, three
+hidden ReLU layers, learning rate 5e-5 for the Wasserstein models, critic
+pre-training), and CTGAN's published settings for ``ctgan``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from synthtab.models.params import (
+    Bool,
+    Int,
+    ModelParams,
+    OneOf,
+    Optional,
+    Real,
+    Sequence,
+    Text,
+    param,
+)
+
+_POSITIVE = Real(0.0, None, closed_low=False)
+_UNIT_OPEN = Real(0.0, 1.0, closed_high=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrainingParams(ModelParams):
+    """How long and where a neural model trains (shared by every neural model)."""
+
+    epochs: int = param(300, Int(1), doc="passes over the training rows")
+    steps: int | None = param(None, Optional(Int(1)), doc="generator steps; overrides epochs")
+    batch_size: int = param(128, Int(2), doc="rows per step")
+    time_budget: float | None = param(None, Optional(_POSITIVE), doc="seconds of training at most")
+    patience: int | None = param(
+        None, Optional(Int(1)), doc="stop after this many epochs without validation gain"
+    )
+    validation_fraction: float = param(
+        0.1, Real(0.0, 0.5, closed_low=False), doc="rows held out for early stopping"
+    )
+    categorical: str = param("onehot", OneOf(("onehot", "gaussian_interval")))
+    device: str = param("cpu", OneOf(("cpu", "cuda", "mps")))
+
+
+@dataclass(frozen=True, kw_only=True)
+class GANParams(TrainingParams):
+    """Parameters of the GAN family (one class, presets per registered name)."""
+
+    owner = "GAN"
+    loss: str = param("vanilla", OneOf(("vanilla", "clip", "gp")), doc="adversarial loss")
+    conditioning: str = param("none", OneOf(("none", "columns", "training_by_sampling")))
+    condition_columns: tuple[str, ...] | None = param(
+        None, Optional(Sequence(Text())), doc="label columns of cgan/wcgan (default: the last)"
+    )
+    embedding_dim: int = param(128, Int(1), doc="size of the noise vector")
+    generator_dims: tuple[int, ...] = param((256, 256, 256), Sequence(Int(1)))
+    critic_dims: tuple[int, ...] = param((256, 256, 256), Sequence(Int(1)))
+    residual: bool = param(False, Bool(), doc="CTGAN's residual generator blocks")
+    optimizer: str = param("adam", OneOf(("adam", "rmsprop")))
+    generator_lr: float = param(2e-4, _POSITIVE)
+    critic_lr: float = param(2e-4, _POSITIVE)
+    beta1: float = param(0.5, _UNIT_OPEN, doc="Adam's first beta")
+    beta2: float = param(0.999, _UNIT_OPEN, doc="Adam's second beta")
+    weight_decay: float = param(0.0, Real(0.0))
+    n_critic: int = param(1, Int(1), doc="critic updates per generator update")
+    critic_pretrain_steps: int = param(0, Int(0), doc="extra critic updates before the first")
+    clip_value: float = param(0.01, _POSITIVE, doc="weight clipping bound c (loss='clip')")
+    gp_weight: float = param(10.0, Real(0.0), doc="gradient penalty weight (loss='gp')")
+    pac: int = param(1, Int(1), doc="rows the critic judges together (PacGAN)")
+    critic_dropout: float = param(0.0, _UNIT_OPEN)
+
+
+_WASSERSTEIN = {"generator_lr": 5e-5, "critic_lr": 5e-5, "n_critic": 5, "critic_pretrain_steps": 25}
+
+GAN_PRESETS: dict[str, dict[str, object]] = {
+    "gan": {},
+    "wgan": {"loss": "clip", "optimizer": "rmsprop", **_WASSERSTEIN},
+    "wgan_gp": {"loss": "gp", "beta2": 0.9, **_WASSERSTEIN},
+    "cgan": {"conditioning": "columns"},
+    "wcgan": {"loss": "gp", "beta2": 0.9, "conditioning": "columns", **_WASSERSTEIN},
+    "ctgan": {
+        "loss": "gp",
+        "conditioning": "training_by_sampling",
+        "batch_size": 500,
+        "generator_dims": (256, 256),
+        "critic_dims": (256, 256),
+        "residual": True,
+        "beta2": 0.9,
+        "weight_decay": 1e-6,
+        "pac": 10,
+        "critic_dropout": 0.5,
+    },
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class VAEParams(TrainingParams):
+    """Parameters of the variational autoencoder."""
+
+    owner = "VAE"
+    batch_size: int = param(500, Int(2), doc="rows per step")
+    latent_dim: int = param(128, Int(1), doc="size of the latent code")
+    encoder_dims: tuple[int, ...] = param((128, 128), Sequence(Int(1)))
+    decoder_dims: tuple[int, ...] = param((128, 128), Sequence(Int(1)))
+    lr: float = param(1e-3, _POSITIVE)
+    weight_decay: float = param(1e-5, Real(0.0))
+    loss_factor: float = param(2.0, _POSITIVE, doc="weight of reconstruction against KL")

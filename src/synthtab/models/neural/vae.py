@@ -1,0 +1,195 @@
+"""A variational autoencoder for mixed tables (TVAE's design, on the encoder's layout).
+
+The loss is the ELBO with one reconstruction term per span type: a Gaussian
+with a learned scale per feature for continuous parts (mode-specific values,
+Gaussian-in-interval codes) and a cross-entropy for one-hot labels and modes,
+so that a mixed table is not forced through one squared error. Sampling
+decodes standard normal codes, adds each feature's learned noise, and draws
+labels from their softmax (not the argmax, which would lose rare labels).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F  # noqa: N812
+
+from synthtab.encoding.base import State
+from synthtab.encoding.layout import Activation, EncodedTable, EncodingStyle, Layout
+from synthtab.models.base import Capabilities, FitReport
+from synthtab.models.neural.base import NeuralModel
+from synthtab.models.neural.layers import mlp, one_hot_draw
+from synthtab.models.neural.params import VAEParams
+from synthtab.models.neural.torch_state import (
+    load_module_arrays,
+    module_arrays,
+    seeded,
+    torch_generator,
+)
+from synthtab.models.neural.trainer import Trainer
+from synthtab.progress import ProgressCallback
+
+
+class _Encoder(nn.Module):
+    def __init__(self, width: int, dims: tuple[int, ...], latent: int) -> None:
+        super().__init__()
+        self.body, hidden = mlp(width, dims)
+        self.mu, self.logvar = nn.Linear(hidden, latent), nn.Linear(hidden, latent)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        h = self.body(x)
+        return self.mu(h), self.logvar(h)
+
+
+class _Decoder(nn.Module):
+    def __init__(self, latent: int, dims: tuple[int, ...], width: int) -> None:
+        super().__init__()
+        body, hidden = mlp(latent, dims)
+        self.net = nn.Sequential(body, nn.Linear(hidden, width))
+        self.log_sigma = nn.Parameter(torch.full((width,), float(np.log(0.1))))
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.net(z)
+
+    @property
+    def sigma(self) -> torch.Tensor:
+        """Per-feature noise scale, kept in [0.01, 1]."""
+        return self.log_sigma.exp().clamp(0.01, 1.0)
+
+
+class _Spans:
+    """Feature indices of the continuous parts and slices of the one-hot parts."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.tanh, self.sigmoid, self.softmax = [], [], []
+        for i, span in enumerate(layout.spans):
+            block = layout.slice_of(i)
+            if span.activation is Activation.SOFTMAX:
+                self.softmax.append(block)
+            elif span.activation is Activation.SIGMOID:
+                self.sigmoid.extend(range(block.start, block.stop))
+            else:
+                self.tanh.extend(range(block.start, block.stop))
+        self.continuous = torch.as_tensor(sorted(self.tanh + self.sigmoid), dtype=torch.long)
+        self.tanh_t = torch.as_tensor(self.tanh, dtype=torch.long)
+        self.sigmoid_t = torch.as_tensor(self.sigmoid, dtype=torch.long)
+
+    def means(self, raw: torch.Tensor) -> torch.Tensor:
+        """Continuous parts squashed into the encoder's ranges."""
+        out = raw.clone()
+        out[:, self.tanh_t] = torch.tanh(raw[:, self.tanh_t])
+        out[:, self.sigmoid_t] = torch.sigmoid(raw[:, self.sigmoid_t])
+        return out
+
+
+class VAEModel(NeuralModel):
+    """Encoder and decoder MLPs trained on the ELBO."""
+
+    capabilities = Capabilities(style=EncodingStyle.NEURAL)
+    Params = VAEParams
+
+    def _fit(
+        self,
+        table: EncodedTable,
+        *,
+        rng: np.random.Generator,
+        report: FitReport,
+        progress: ProgressCallback | None,
+    ) -> None:
+        p: Any = self.params
+        train, validation = self.split(table.values, rng)
+        with seeded(rng, self.device):
+            self._build()
+            data = torch.as_tensor(train, device=self.device)
+            held = None if validation is None else torch.as_tensor(validation, device=self.device)
+            weights = [*self.encoder_.parameters(), *self.decoder_.parameters()]
+            optimizer = torch.optim.Adam(weights, lr=p.lr, weight_decay=p.weight_decay)
+
+            def step() -> dict[str, torch.Tensor]:
+                batch = data[torch.as_tensor(rng.integers(len(data), size=p.batch_size))]
+                recon, kl = self._elbo_parts(batch)
+                loss = (p.loss_factor * recon + kl) / len(batch)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                return {"loss": loss.detach(), "reconstruction": recon.detach() / len(batch)}
+
+            trainer = Trainer(
+                self.plan(len(train)),
+                progress=progress,
+                callback=getattr(self, "training_callback", None),
+                snapshot=lambda: (module_arrays(self.encoder_), module_arrays(self.decoder_)),
+                restore=self._restore,
+            )
+            validate = None if held is None else lambda: self._validation_loss(held)
+            self.record(report, trainer.run(step, validate))
+        self.decoder_.eval()
+
+    def _build(self) -> None:
+        p: Any = self.params
+        width = self.layout_.width  # type: ignore[union-attr]
+        self.spans_ = _Spans(self.layout_)  # type: ignore[arg-type]
+        self.encoder_ = _Encoder(width, p.encoder_dims, p.latent_dim).to(self.device)
+        self.decoder_ = _Decoder(p.latent_dim, p.decoder_dims, width).to(self.device)
+
+    def _elbo_parts(self, batch: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(reconstruction negative log-likelihood, KL divergence), summed over the batch."""
+        mu, logvar = self.encoder_(batch)
+        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+        raw = self.decoder_(z)
+        spans = self.spans_
+        idx = spans.continuous
+        sigma = self.decoder_.sigma[idx]
+        means = spans.means(raw)[:, idx]
+        recon = (((batch[:, idx] - means) ** 2) / (2 * sigma**2)).sum() + len(batch) * torch.log(
+            sigma
+        ).sum()
+        for block in spans.softmax:
+            target = batch[:, block].argmax(dim=1)
+            recon = recon + F.cross_entropy(raw[:, block], target, reduction="sum")
+        kl = -0.5 * torch.sum(1 + logvar - mu**2 - logvar.exp())
+        return recon, kl
+
+    def _validation_loss(self, held: torch.Tensor) -> float:
+        self.encoder_.eval()
+        self.decoder_.eval()
+        with torch.no_grad():
+            recon, kl = self._elbo_parts(held)
+        self.encoder_.train()
+        self.decoder_.train()
+        return float((self.params.loss_factor * recon + kl) / len(held))  # type: ignore[attr-defined]
+
+    def _restore(self, arrays: Any) -> None:
+        load_module_arrays(self.encoder_, arrays[0], "encoder")
+        load_module_arrays(self.decoder_, arrays[1], "decoder")
+
+    def _sample(self, n: int, *, rng: np.random.Generator, condition: Any) -> np.ndarray:
+        self.decoder_.eval()
+        generator = torch_generator(rng, self.device)
+        with torch.inference_mode():
+            return self.in_batches(n, lambda rows: self._decode_noise(rows, generator))
+
+    def _decode_noise(self, rows: int, generator: torch.Generator) -> torch.Tensor:
+        latent = self.params.latent_dim  # type: ignore[attr-defined]
+        z = torch.randn(rows, latent, device=self.device, generator=generator)
+        raw = self.decoder_(z)
+        out = self.spans_.means(raw)
+        idx = self.spans_.continuous
+        noise = torch.randn(rows, len(idx), device=self.device, generator=generator)
+        out[:, idx] = out[:, idx] + noise * self.decoder_.sigma[idx]
+        out[:, self.spans_.tanh_t] = out[:, self.spans_.tanh_t].clamp(-1.0, 1.0)
+        out[:, self.spans_.sigmoid_t] = out[:, self.spans_.sigmoid_t].clamp(0.0, 1.0)
+        for block in self.spans_.softmax:
+            out[:, block] = one_hot_draw(raw[:, block], generator)
+        return out
+
+    def _state(self) -> State:
+        return {"decoder": module_arrays(self.decoder_)}
+
+    def _load_state(self, state: State) -> None:
+        self._build()
+        load_module_arrays(self.decoder_, list(state["decoder"]), "decoder")
+        self.decoder_.eval()

@@ -1,0 +1,158 @@
+"""The neural family: losses, conditioning, training control and parameter errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from synthtab import Condition, Synthesizer  # noqa: E402
+from synthtab.errors import InvalidParameterError  # noqa: E402
+from synthtab.models.neural.losses import gradient_penalty  # noqa: E402
+from synthtab.models.neural.networks import Critic  # noqa: E402
+from synthtab.models.neural.trainer import EpochStatus  # noqa: E402
+
+TINY = {"generator_dims": [32], "critic_dims": [32], "embedding_dim": 16}
+
+
+@pytest.fixture(scope="module")
+def people(adult: pd.DataFrame) -> pd.DataFrame:
+    return adult[["age", "hours-per-week", "sex", "race", "income"]].sample(600, random_state=1)
+
+
+def test_weight_clipping_keeps_every_critic_weight_in_range(people: pd.DataFrame) -> None:
+    synth = Synthesizer("wgan", seed=0, steps=5, clip_value=0.02, **TINY).fit(people)
+    weights = torch.cat([w.detach().flatten() for w in synth.model_.critic_.parameters()])
+    assert float(weights.abs().max()) <= 0.02 + 1e-7
+    assert float(weights.abs().max()) > 0.019  # clipping was active, not a tiny init
+
+
+def test_gradient_penalty_is_computed_on_interpolates_of_real_and_fake() -> None:
+    gen = torch.Generator().manual_seed(0)
+    real, fake = torch.randn(8, 3, generator=gen), torch.randn(8, 3, generator=gen)
+    critic = Critic(3, [8], pac=2, dropout=0.0)
+    penalty, interpolates = gradient_penalty(critic, real, fake, pac=2)
+    # each interpolate is fake + alpha (real - fake), one alpha in [0, 1] per pack of 2 rows
+    alpha = ((interpolates - fake) / (real - fake)).numpy()
+    assert np.allclose(alpha, alpha[:, :1], atol=1e-5)
+    assert np.all((alpha >= -1e-6) & (alpha <= 1 + 1e-6))
+    assert np.allclose(alpha[0::2, 0], alpha[1::2, 0])
+    assert float(penalty.detach()) >= 0.0
+
+
+def test_gradient_penalty_is_zero_for_a_critic_with_unit_gradient() -> None:
+    critic = torch.nn.Linear(2, 1, bias=False)
+    with torch.no_grad():
+        critic.weight[:] = torch.tensor([[0.6, 0.8]])  # |grad| = 1 everywhere
+    penalty, _ = gradient_penalty(critic, torch.randn(4, 2), torch.randn(4, 2))
+    assert float(penalty) == pytest.approx(0.0, abs=1e-10)
+
+
+@pytest.mark.parametrize("name", ["cgan", "wcgan"])
+def test_label_conditioned_gans_generate_the_asked_class_natively(
+    name: str, people: pd.DataFrame
+) -> None:
+    synth = Synthesizer(name, seed=0, steps=3, condition_columns=["income"], **TINY)
+    synth.fit(people)
+    bounds = synth.encoder_.encoded_bounds(
+        Condition({"income": ">50K"}).canonical_bounds(synth.schema_)
+    )
+    encoded = synth.model_.sample(2000, rng=np.random.default_rng(0), condition=bounds)
+    decoded = synth.encoder_.decode(encoded)
+    assert (decoded["income"] == ">50K").all()  # the model's own rows, before any rejection
+
+
+def test_ctgan_conditions_natively_on_any_label_column(people: pd.DataFrame) -> None:
+    synth = Synthesizer("ctgan", seed=0, steps=3, batch_size=100, **TINY).fit(people)
+    for column, value in [("race", "Other"), ("sex", "Female")]:
+        bounds = synth.encoder_.encoded_bounds(
+            Condition({column: value}).canonical_bounds(synth.schema_)
+        )
+        rows = synth.model_.sample(1000, rng=np.random.default_rng(1), condition=bounds)
+        assert (synth.encoder_.decode(rows)[column] == value).all(), column
+
+
+def test_conditional_sampling_through_the_synthesizer(people: pd.DataFrame) -> None:
+    synth = Synthesizer("cgan", seed=0, steps=3, **TINY).fit(people)
+    out = synth.sample(300, conditions=Condition({"income": "<=50K", "sex": "Male"}))
+    assert len(out) == 300
+    assert (out["income"] == "<=50K").all() and (out["sex"] == "Male").all()
+
+
+def test_loss_history_is_recorded_per_epoch(people: pd.DataFrame) -> None:
+    synth = Synthesizer("wgan_gp", seed=0, epochs=3, critic_pretrain_steps=0, **TINY)
+    history = synth.fit(people).fit_report_.history
+    assert set(history) == {"critic_loss", "generator_loss", "wasserstein_estimate"}
+    assert all(len(v) == 3 and np.all(np.isfinite(v)) for v in history.values())
+
+
+def test_callback_sees_each_epoch_and_can_stop_training(people: pd.DataFrame) -> None:
+    seen: list[EpochStatus] = []
+
+    def stop_after_two(status: EpochStatus) -> bool:
+        seen.append(status)
+        return status.epoch == 2
+
+    synth = Synthesizer("vae", seed=0, epochs=50, batch_size=100)
+    synth.fit(people, callback=stop_after_two)
+    assert [s.epoch for s in seen] == [1, 2]
+    assert seen[0].epochs == 50 and "loss" in seen[0].losses
+    assert len(synth.fit_report_.history["loss"]) == 2
+    assert any("stopped by the callback after epoch 2" in n for n in synth.fit_report_.notes)
+
+
+def test_early_stopping_restores_the_best_weights(people: pd.DataFrame) -> None:
+    synth = Synthesizer("vae", seed=0, epochs=400, patience=2, lr=0.05, batch_size=50)
+    report = synth.fit(people).fit_report_
+    validation = report.history["validation"]
+    assert len(validation) < 400
+    assert any("stopped early" in n for n in report.notes)
+
+
+def test_steps_and_time_budget_bound_training(people: pd.DataFrame) -> None:
+    report = Synthesizer("gan", seed=0, steps=7, **TINY).fit(people).fit_report_
+    assert "(7 steps)" in report.notes[-1]
+    report = Synthesizer("gan", seed=0, epochs=10_000, time_budget=0.5, **TINY).fit(people)
+    assert "time budget" in report.fit_report_.notes[-1]
+
+
+def test_vae_learns_label_shares_and_missing_share(mixed_frame: pd.DataFrame) -> None:
+    synth = Synthesizer("vae", seed=0, steps=400, encoder_dims=[32], decoder_dims=[32])
+    out = synth.fit(mixed_frame).sample(5000)
+    for column in ("income", "visits"):
+        assert abs(out[column].isna().mean() - mixed_frame[column].isna().mean()) < 0.04
+    real = mixed_frame["member"].mean()
+    assert abs(out["member"].mean() - real) < 0.08
+
+
+def test_gaussian_interval_categorical_encoding_can_be_chosen(people: pd.DataFrame) -> None:
+    synth = Synthesizer("gan", seed=0, steps=3, categorical="gaussian_interval", **TINY)
+    out = synth.fit(people).sample(200)
+    assert set(out["race"]) <= set(people["race"])
+    spans = synth.model_.layout_.spans
+    assert [s.width for s in spans if s.column == "race"] == [1]
+
+
+def test_pac_must_divide_the_batch(people: pd.DataFrame) -> None:
+    with pytest.raises(InvalidParameterError, match="must be a multiple of 'pac'"):
+        Synthesizer("ctgan", seed=0, batch_size=64, steps=1).fit(people)
+
+
+def test_unknown_condition_column_is_named(people: pd.DataFrame) -> None:
+    with pytest.raises(InvalidParameterError, match=r"names \['incme'\].*label columns"):
+        Synthesizer("cgan", seed=0, steps=1, condition_columns=["incme"], **TINY).fit(people)
+
+
+def test_bad_parameters_are_refused_before_training() -> None:
+    with pytest.raises(InvalidParameterError, match="'epochs' parameter of GAN must be an int"):
+        Synthesizer("ctgan", epochs=0).fit(pd.DataFrame({"a": [1.0, 2.0, 3.0]}))
+    with pytest.raises(InvalidParameterError, match="'device' parameter of GAN must be one of"):
+        Synthesizer("gan", device="tpu").fit(pd.DataFrame({"a": [1.0, 2.0, 3.0]}))
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")
+def test_asking_for_a_missing_gpu_is_a_clear_error(people: pd.DataFrame) -> None:
+    with pytest.raises(InvalidParameterError, match="torch sees no CUDA GPU here"):
+        Synthesizer("vae", device="cuda", steps=1).fit(people)
