@@ -311,8 +311,17 @@ def sample(
     model_file: Annotated[Path, typer.Argument(help="A model saved by `synthtab fit`.")],
     rows: Annotated[int, typer.Option("--rows", "-n", help="How many rows to generate.")],
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Where to write the rows: .csv or .parquet.")
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Where to write the rows: a .csv, .tsv or .parquet file, or a database URL "
+            "(sqlite:///shop.db, postgresql://user@host/db) with --table.",
+        ),
     ],
+    table: Annotated[
+        str | None, typer.Option(help="The new table to create when --output is a database URL.")
+    ] = None,
     seed: Annotated[
         int | None,
         typer.Option(help="Seed for this draw; default: the model's seed (same rows each time)."),
@@ -324,26 +333,72 @@ def sample(
             help="Fix a column, repeatable; VALUE is JSON when it parses ([20,40] is a range).",
         ),
     ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="A Dask scheduler (tcp://host:8786): its workers draw the rows and write "
+            "--output as a Parquet dataset folder, one part per task.",
+        ),
+    ] = None,
 ) -> None:
-    """Generate rows from a saved model and write them to a file."""
+    """Generate rows from a saved model, streaming them to a file, a database or a dataset."""
     parse_pairs(condition, option="--condition", metavar="COLUMN=VALUE")  # usage errors first
     with cli_errors():
-        from synthtab.io import check_table_output, write_table
-
         _check_rows(rows)
-        check_table_output(output)
+        _check_sample_output(output, table, scheduler)
         synth = _load(model_file)
         conditions = _conditions(condition, synth)
+        client = _dask_client(scheduler)
         started = time.perf_counter()
-        with stage_progress(unit="rows") as progress:
-            frame = synth.sample(rows, seed=seed, conditions=conditions, progress=progress)
+        try:
+            with stage_progress(unit="rows") as progress:
+                path = synth.sample_to(
+                    output, rows, table=table, seed=seed, conditions=conditions,
+                    progress=progress, client=client,
+                )  # fmt: skip
+        finally:
+            if client is not None:
+                client.close()
         seconds = time.perf_counter() - started
-        path = write_table(frame, output)
-    rate = f" ({len(frame) / seconds:,.0f} rows/s)" if seconds > 0 else ""
+        from synthtab.io.sql import safe_url
+    where = f"table '{table}' of {safe_url(str(path))}" if table else str(path)
+    rate = f" ({rows / seconds:,.0f} rows/s)" if seconds > 0 else ""
     out_console().print(
-        f"Wrote {len(frame):,} rows × {frame.shape[1]} columns to {path} in {seconds:.2f} s{rate}.",
+        f"Wrote {rows:,} rows × {len(synth.schema_)} columns to {where} in {seconds:.2f} s{rate}.",
         soft_wrap=True,
     )
+
+
+def _check_sample_output(output: str, table: str | None, scheduler: str | None) -> None:
+    """Usage errors about --output, --table and --scheduler, before any work."""
+    from synthtab.errors import InvalidParameterError
+    from synthtab.io import check_table_output
+    from synthtab.io.sql import is_database_url
+
+    if is_database_url(output):
+        if not table:
+            raise InvalidParameterError(
+                "Writing to a database needs the name of a new table: add --table NAME."
+            )
+        if scheduler:
+            raise InvalidParameterError(
+                "--scheduler writes a Parquet dataset folder, not a database table."
+            )
+    elif table:
+        raise InvalidParameterError(
+            f"--table names a database table, but --output '{output}' is a file path."
+        )
+    elif not scheduler:
+        check_table_output(output)
+
+
+def _dask_client(scheduler: str | None) -> Any:
+    if not scheduler:
+        return None
+    from synthtab.io.dask import connect
+
+    return connect(scheduler)
 
 
 @app.command()

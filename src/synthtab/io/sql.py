@@ -40,9 +40,9 @@ def _engine(url: str, *, writing: bool) -> Any:
         with engine.connect():
             pass
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
-        raise error(f"'{_safe(url)}' is not a database URL synthtab can open ({exc}).") from None
+        raise error(f"'{safe_url(url)}' is not a database URL synthtab can open ({exc}).") from None
     except sa.exc.SQLAlchemyError as exc:
-        raise error(f"Cannot connect to '{_safe(url)}': {_first_line(exc)}") from None
+        raise error(f"Cannot connect to '{safe_url(url)}': {_first_line(exc)}") from None
     return engine
 
 
@@ -54,7 +54,7 @@ def _timeout_args(url: str) -> dict[str, Any]:
     return {}
 
 
-def _safe(url: str) -> str:
+def safe_url(url: str) -> str:
     """The URL without its password, for messages."""
     from sqlalchemy.engine import make_url
 
@@ -81,17 +81,17 @@ def read_sql(url: str, table: str | None) -> pd.DataFrame:
     names = sa.inspect(engine).get_table_names()
     if not table:
         raise DataSourceError(
-            f"Reading from a database needs a table name; '{_safe(url)}' has: {names}."
+            f"Reading from a database needs a table name; '{safe_url(url)}' has: {names}."
         )
     if table not in names:
         raise DataSourceError(
-            f"The database '{_safe(url)}' has no table '{table}'.{did_you_mean(table, names)} "
+            f"The database '{safe_url(url)}' has no table '{table}'.{did_you_mean(table, names)} "
             f"Its tables: {names}."
         )
     with engine.connect() as connection:
         frame = pd.read_sql_table(table, connection)
     if frame.empty:
-        raise DataSourceError(f"The table '{table}' in '{_safe(url)}' holds no rows.")
+        raise DataSourceError(f"The table '{table}' in '{safe_url(url)}' holds no rows.")
     return frame
 
 
@@ -102,7 +102,7 @@ def write_sql(batches: Iterable[pd.DataFrame], url: str, table: str) -> str:
     engine = _engine(url, writing=True)
     if table in sa.inspect(engine).get_table_names():
         raise OutputError(
-            f"The database '{_safe(url)}' already has a table '{table}'; synthtab writes "
+            f"The database '{safe_url(url)}' already has a table '{table}'; synthtab writes "
             "new tables only. Choose another name or drop that table first."
         )
     with engine.begin() as connection:  # commits at the end, rolls back on any error

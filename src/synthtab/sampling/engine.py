@@ -157,9 +157,7 @@ class SamplingEngine:
                 report(progress, "sample", start + size, n)
                 yield block
 
-    def block_range(
-        self, n: int, seeds: SeedTree, first: int, stop: int
-    ) -> Iterator[pd.DataFrame]:
+    def block_range(self, n: int, seeds: SeedTree, first: int, stop: int) -> Iterator[pd.DataFrame]:
         """Output blocks ``first .. stop-1`` of an unconditioned draw of ``n`` rows, alone.
 
         They equal the same blocks of :meth:`stream`, so machines can draw parts of
