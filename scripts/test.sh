@@ -9,5 +9,6 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/install.sh
+export SYNTHTAB_TEST_POSTGRES_URL="${SYNTHTAB_TEST_POSTGRES_URL:-$(bash scripts/postgres.sh)}"
 .venv/bin/ruff check src tests benchmarks
 exec .venv/bin/python -m pytest -q "$@"
