@@ -1,4 +1,4 @@
-"""The ``synthtab`` command line: fit, sample, inspect, models, demo.
+"""The ``synthtab`` command line: fit, sample, inspect, models, evaluate, demo.
 
 Every synthtab error (and every file-access error) is printed as one red line
 on stderr, without a traceback, and the command exits with code 2. Results go
@@ -453,6 +453,55 @@ def models(
             models_table(model_registry) if name is None else params_table(model_registry.get(name))
         )
     out_console().print(table)
+
+
+@app.command()
+def evaluate(
+    real: Annotated[str, typer.Argument(help="The real rows the generator learned (a file).")],
+    synthetic: Annotated[str, typer.Argument(help="The synthetic rows to judge (a file).")],
+    target: Annotated[
+        str | None, typer.Option("--target", "-t", help="Column to predict for utility.")
+    ] = None,
+    holdout: Annotated[
+        str | None,
+        typer.Option(help="Real rows the generator never saw; privacy metrics need them."),
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write the HTML report (with figures) here.")
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the scores as JSON here.")
+    ] = None,
+    seed: Seed = 0,
+) -> None:
+    """Judge synthetic rows against real ones: fidelity, utility and privacy."""
+    from synthtab.cli.demo import print_evaluation
+
+    with cli_errors():
+        from synthtab.evaluation import evaluate as run_evaluation
+        from synthtab.io import check_writable, read_table
+
+        for path, what in ((report, "HTML report"), (json_out, "JSON report")):
+            if path is not None:
+                check_writable(path, option=what)
+        tables = [read_table(p) if p else None for p in (real, synthetic, holdout)]
+        status(f"Evaluating {len(tables[1]):,} synthetic rows against {len(tables[0]):,} real.")
+        result = run_evaluation(
+            tables[0],
+            tables[1],
+            target=target,
+            holdout=tables[2],
+            seed=seed,
+            figures=report is not None,
+        )
+        written = [
+            p
+            for p in (report and result.to_html(report), json_out and result.to_json(json_out))
+            if p
+        ]
+    print_evaluation(result)
+    for path in written:
+        out_console().print(f"Wrote {path}", soft_wrap=True)
 
 
 @app.command()
