@@ -119,3 +119,24 @@ def test_marginal_error_shrinks_with_epsilon() -> None:
         error[eps] = float(np.mean(gaps))
     assert error[5.0] < 0.1
     assert error[0.05] > error[5.0]
+
+
+def test_cli_fit_with_epsilon_and_inspect_show_the_spend(frame, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from synthtab.cli.app import app
+
+    data = tmp_path / "people.csv"
+    frame.drop(columns=["joined"]).to_csv(data, index=False)
+    model = tmp_path / "dp.synth"
+    runner = CliRunner()
+    fitted = runner.invoke(app, ["fit", str(data), "-o", str(model), "--epsilon", "2"])
+    assert fitted.exit_code == 0, fitted.output
+    assert "Differential privacy: spent epsilon 2 of 2" in fitted.output
+    shown = runner.invoke(app, ["inspect", str(model)])
+    assert "spent on categories" in shown.output and "epsilon_total" in shown.output
+    refused = runner.invoke(
+        app, ["fit", str(data), "-o", str(model), "-m", "trees", "--epsilon", "1"]
+    )
+    assert refused.exit_code == 2
+    assert "cannot train with differential privacy" in refused.output

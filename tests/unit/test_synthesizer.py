@@ -54,6 +54,7 @@ def test_get_and_set_params_round_trip() -> None:
         "overrides": None,
         "constraints": None,
         "invalid_rows": "raise",
+        "privacy": None,
         "grid_size": 101,
     }
     synth.set_params(model="marginals", seed=4)
