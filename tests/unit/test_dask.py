@@ -11,6 +11,7 @@ import pytest
 
 from synthtab import Predicate, Synthesizer
 from synthtab.errors import InvalidParameterError, OutputError, SamplingError
+from synthtab.io.dask import BLOCKS_PER_PART
 from synthtab.random import BLOCK_ROWS
 
 distributed = pytest.importorskip("distributed")
@@ -44,7 +45,7 @@ def synth() -> Synthesizer:
 
 
 def test_dask_dataset_equals_one_process_file(client, synth, tmp_path: Path) -> None:
-    n = 2 * BLOCK_ROWS * 64 + 1_000  # three parts, the last one short
+    n = 2 * BLOCK_ROWS * BLOCKS_PER_PART + 1_000  # three parts, the last one short
     single = synth.sample_to(tmp_path / "one.parquet", n)
     dataset = synth.sample_to(tmp_path / "many.parquet", n, client=client)
     parts = sorted(p.name for p in Path(dataset).iterdir())

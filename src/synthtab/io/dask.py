@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 
 #: Seconds to wait for a Dask scheduler before giving up.
 CONNECT_TIMEOUT = 5
-#: Row blocks per Parquet part (16,384 rows each): about a million rows a part.
-BLOCKS_PER_PART = 64
+#: Row blocks per Parquet part (16,384 rows each): about half a million rows a part.
+BLOCKS_PER_PART = 32
 
 
 def connect(
@@ -124,10 +124,10 @@ def _write_part(engine: SamplingEngine, n: int, seeds: SeedTree, first: int, fol
     """On a worker: draw blocks ``first ..`` of the part and write them; returns the rows."""
     from synthtab.io.streaming import write_batches
 
-    blocks = list(engine.block_range(n, seeds, first, first + BLOCKS_PER_PART))
     part = Path(folder) / f"part-{first // BLOCKS_PER_PART:05d}.parquet"
-    write_batches(iter(blocks), part, row_group_rows=BLOCK_ROWS)
-    return sum(len(b) for b in blocks)
+    blocks = engine.block_range(n, seeds, first, first + BLOCKS_PER_PART)
+    write_batches(blocks, part, row_group_rows=BLOCK_ROWS)
+    return min(n, (first + BLOCKS_PER_PART) * BLOCK_ROWS) - first * BLOCK_ROWS
 
 
 def _check_dataset_target(path: str | os.PathLike[str]) -> Path:
