@@ -206,7 +206,8 @@ def statistics(ctx: EvalContext, results: Results) -> Figure | None:
     ax.set_xlabel("statistic")
     ax.set_ylabel("numeric column")
     ax.set_title("Statistics difference: the lighter, the smaller", fontsize=12)
-    fig.colorbar(image, ax=ax, extend="max", label="|synthetic − real| / real std")
+    shrink = min(1.0, 10 / len(gaps))  # a tall table would stretch the colour bar with it
+    fig.colorbar(image, ax=ax, extend="max", shrink=shrink, label="|synthetic − real| / real std")
     caption = (
         "Absolute gap in each statistic, divided by the real column's standard deviation "
         "(the 'missing' column is the gap in the share of missing values). White is no "
