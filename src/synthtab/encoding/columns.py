@@ -18,6 +18,7 @@ strings included).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -129,16 +130,24 @@ def _labels_from_canonical(values: np.ndarray, spec: ColumnSpec) -> pd.Series:
     codes = np.where(valid, codes, -1)
     if spec.dtype == "category":
         return pd.Series(pd.Categorical.from_codes(codes, categories=categories), name=spec.name)
-    try:  # taking from a typed index is several times faster than casting objects
-        labels = pd.Index(categories, dtype=spec.dtype)
-    except (TypeError, ValueError):
-        labels = pd.Index(categories, dtype=object)
+    labels = _label_index(tuple(categories), spec.dtype)
     taken = (
         labels.take(codes, allow_fill=True, fill_value=None)
         if (codes < 0).any()
         else (labels.take(codes))
     )
+    if str(taken.dtype) == spec.dtype and spec.dtype != "object":  # already exact: no cast
+        return pd.Series(taken, name=spec.name, copy=False)
     return _restore(pd.Series(taken), spec.dtype, spec.name)
+
+
+@lru_cache(maxsize=256)
+def _label_index(categories: tuple[object, ...], dtype: str) -> pd.Index:
+    """The labels as a typed index, built once per column (blocks decode the same column)."""
+    try:  # taking from a typed index is several times faster than casting objects
+        return pd.Index(list(categories), dtype=dtype)
+    except (TypeError, ValueError):
+        return pd.Index(list(categories), dtype=object)
 
 
 def from_canonical(values: np.ndarray, spec: ColumnSpec) -> pd.Series:

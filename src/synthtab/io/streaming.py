@@ -55,7 +55,7 @@ def _parquet(batches: Iterable[pd.DataFrame], target: Path) -> None:
     with ThreadPoolExecutor(1, thread_name_prefix="synthtab-write") as thread:
         try:
             for batch in batches:
-                table = pa.Table.from_pandas(batch, preserve_index=False)
+                table = pa.Table.from_pandas(batch, preserve_index=False, nthreads=1)
                 if writer is None:
                     writer = pq.ParquetWriter(target, table.schema)
                 table = table.cast(writer.schema)
@@ -86,7 +86,8 @@ def rebatch(blocks: Iterator[pd.DataFrame], size: int) -> Iterator[pd.DataFrame]
         held += len(block)
         while held >= size:
             joined = pd.concat(pending) if len(pending) > 1 else pending[0]
-            yield joined.iloc[:size]
-            pending, held = [joined.iloc[size:]], held - size
+            yield joined if len(joined) == size else joined.iloc[:size]
+            held -= size
+            pending = [joined.iloc[size:]] if held else []  # no copying a block to join nothing
     if held:
         yield pd.concat(pending) if len(pending) > 1 else pending[0]
