@@ -24,7 +24,11 @@ def client():
 
     with (
         LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+            n_workers=2,
+            threads_per_worker=1,
+            processes=False,
+            protocol="tcp",  # reachable by address, as --scheduler needs
+            dashboard_address=None,
         ) as cluster,
         Client(cluster) as c,
     ):
@@ -110,3 +114,18 @@ def test_fit_from_dataset_uses_a_stated_uniform_sample(synth, tmp_path: Path) ->
     note = fitted.fit_report_.notes[-1]
     assert "uniform random sample of 1,500 of the 6,000 rows" in note
     assert fitted.fit_report_.n_rows == 1_500
+
+
+def test_sample_command_with_a_scheduler(client, synth, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from synthtab.cli.app import app
+
+    model = synth.save(tmp_path / "m.synth")
+    out = tmp_path / "rows.parquet"
+    address = client.scheduler.address
+    args = ["sample", str(model), "-n", "40000", "-o", str(out), "--scheduler", address]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"Wrote 40,000 rows × 3 columns to {out} in ")
+    pd.testing.assert_frame_equal(pd.read_parquet(out), synth.sample(40_000))
