@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -56,23 +56,30 @@ def default_workers() -> int:
 
 
 @contextmanager
-def _thread_pool(workers: int) -> Iterator[ThreadPoolExecutor | None]:
-    """A pool for ``workers`` > 1 (``None`` otherwise); queued blocks are dropped on exit.
+def _thread_pool(workers: int, blocks: int) -> Iterator[ThreadPoolExecutor | None]:
+    """A pool when there are several workers and blocks (else ``None``); queued blocks
+    are dropped on exit.
 
     BLAS runs on one thread meanwhile: its own threads on a block's small matrix
     products fight the block threads for the cores (the copula drew 2x slower).
     """
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1, user_api="blas"):
-        if workers <= 1:
-            yield None
-            return
+    if workers <= 1 or blocks <= 1:
+        yield None
+        return
+    with _blas_controller().limit(limits=1, user_api="blas"):
         pool = ThreadPoolExecutor(workers, thread_name_prefix="synthtab-block")
         try:
             yield pool
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+@lru_cache(maxsize=1)
+def _blas_controller() -> Any:
+    """threadpoolctl's view of the loaded BLAS libraries (finding them takes ~25 ms)."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def as_request(conditions: Conditions, schema: TableSchema, n: int) -> Request:
@@ -148,7 +155,8 @@ class SamplingEngine:
         caller batches the rows, so streamed output equals in-memory output.
         """
         generated = seeds.child("generated")
-        with _thread_pool(self.workers or default_workers()) as pool:
+        workers, blocks = self.workers or default_workers(), math.ceil(n / BLOCK_ROWS)
+        with _thread_pool(workers, blocks) as pool:
             take = self._source(n, seeds, request, pool)
             for k, start in enumerate(range(0, n, BLOCK_ROWS)):
                 size = min(BLOCK_ROWS, n - start)
