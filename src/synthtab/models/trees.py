@@ -10,10 +10,22 @@ not simply copied. ``min_leaf`` is the privacy knob: no leaf holds fewer rows.
 
 Trees persist as plain arrays and are walked with numpy, level by level, for
 all rows at once; nothing is pickled.
+
+Conditions (intervals on encoded features) are met exactly by rejection inside
+the chain: the model's joint factorises as ``p(x<j) p(xj | x<j)``, so drawing
+the chain and dropping a row as soon as a conditioned feature misses its
+interval leaves the accepted rows distributed as the model conditioned on the
+intervals. A discrete feature is drawn from its leaf restricted to the
+interval, the row kept with probability ``q(leaf) / max q`` (``q``: the leaf's
+share inside), which is the same rejection sampler with a tighter envelope; a
+conditioned first feature (see ``first``) is thus drawn with no rejection.
+Rejected rows stop early, so later features are drawn only for kept rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from collections.abc import Sequence as Sequence_
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,8 +33,9 @@ import numpy as np
 
 from synthtab.encoding.base import State
 from synthtab.encoding.layout import EncodedTable, EncodingStyle, Layout
+from synthtab.errors import InvalidParameterError
 from synthtab.models.base import Capabilities, FitReport, Model
-from synthtab.models.params import Int, ModelParams, Optional, Real, param
+from synthtab.models.params import Int, ModelParams, Optional, Real, Sequence, Text, param
 from synthtab.models.registry import model_registry
 from synthtab.progress import ProgressCallback
 from synthtab.progress import report as report_progress
@@ -42,6 +55,9 @@ class TreesParams(ModelParams):
     min_leaf: int = param(50, Int(1, 100_000), doc="fewest training rows in a leaf")
     max_depth: int | None = param(None, Optional(Int(1, 100)), doc="deepest tree level")
     smoothing: float = param(1.0, Real(0.0, 10.0), doc="kernel bandwidth factor; 0 copies")
+    first: tuple[str, ...] | None = param(
+        None, Optional(Sequence(Text())), doc="columns drawn first, in this order"
+    )
 
 
 @dataclass
@@ -87,6 +103,36 @@ class _Step:
             out = np.clip(noisy, self.low[leaf], self.high[leaf])
         return out
 
+    def draw_within(
+        self, x: np.ndarray, low: float, high: float, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Values for the rows of ``x`` and which rows to keep, conditioned on ``[low, high]``.
+
+        Kept rows are distributed as the chain conditioned on the interval
+        (rejection sampling); values of dropped rows are meaningless.
+        """
+        if self.bandwidth.any():  # kernel noise: draw, then keep what lands inside
+            out = self.draw(x, rng)
+            return out, (out >= low) & (out <= high)
+        node_of = np.repeat(np.arange(self.count.size), self.count)
+        ranked = np.lexsort((self.values, node_of))  # by leaf, then value: insiders contiguous
+        values = self.values[ranked]
+        inside = (values >= low) & (values <= high)
+        hits = np.bincount(node_of, weights=inside, minlength=self.count.size)
+        below = np.bincount(node_of, weights=values < low, minlength=self.count.size)
+        share = hits / np.maximum(self.count, 1)
+        leaf = self.leaves(x)
+        envelope = share.max()
+        keep = rng.random(leaf.size) * envelope < share[leaf]
+        offset = np.floor(rng.random(leaf.size) * hits[leaf]).astype(np.int64)
+        pick = np.minimum(self.start[leaf] + below[leaf].astype(np.int64) + offset, values.size - 1)
+        return values[pick], keep & (envelope > 0)
+
+    def can_reach(self, low: float, high: float) -> bool:
+        """Whether any leaf can give a value in ``[low, high]``."""
+        filled = self.count > 0
+        return bool(np.any((self.low[filled] <= high) & (self.high[filled] >= low)))
+
     def to_state(self) -> State:
         return {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "target"} | {
             "target": self.target
@@ -99,7 +145,7 @@ class _Step:
 class TreesModel(Model):
     """Draws each feature from a tree fitted on the features drawn before it."""
 
-    capabilities = Capabilities(style=EncodingStyle.ORDINAL)
+    capabilities = Capabilities(style=EncodingStyle.ORDINAL, native_conditioning=True)
     privacy_refusal = (
         "its leaves keep real training values and its splits are chosen on the real rows, "
         "so no noise calibrated to a budget bounds what one row changes"
@@ -116,7 +162,7 @@ class TreesModel(Model):
     ) -> None:
         from joblib import Parallel, delayed
 
-        order = feature_order(table.layout)
+        order = feature_order(table.layout, first=self.params.first or ())  # type: ignore[attr-defined]
         x = table.values
         seeds = [integer_seed(rng) for _ in order]
         jobs = (
@@ -128,10 +174,9 @@ class TreesModel(Model):
         report_progress(progress, "fit", 1, 1)
 
     def _sample(self, n: int, *, rng: np.random.Generator, condition: Any) -> np.ndarray:
-        x = np.zeros((n, sum(s.width for s in self.layout_.spans)))  # type: ignore[union-attr]
-        for step in self.steps_:
-            x[:, step.target] = step.draw(x, rng)
-        return x
+        if condition:
+            return sample_within(self.steps_, n, condition, rng)
+        return draw_chain(self.steps_, n, rng)
 
     def _state(self) -> State:
         return {"steps": [step.to_state() for step in self.steps_]}
@@ -143,23 +188,101 @@ class TreesModel(Model):
         ]
 
 
-def feature_order(layout: Layout) -> list[int]:
-    """Numbers first (an indicator right before its number), then labels, fewest values first.
+def feature_order(layout: Layout, first: Iterable[str] = ()) -> list[int]:
+    """Columns in ``first`` (in that order), then numbers (an indicator right before its
+    number), then labels, fewest values first.
 
     Drawing numbers first and labels from trees on them keeps utility and
     copies fewer real label combinations than the reverse (on adult, the share
     of rows closer to training than to holdout drops from 0.554 to 0.52).
+
+    Examples
+    --------
+    >>> from synthtab.encoding.layout import Activation, Span
+    >>> layout = Layout((Span("y", "category", 1, Activation.LINEAR, n_categories=2),
+    ...                  Span("x", "value", 1, Activation.LINEAR)))
+    >>> feature_order(layout), feature_order(layout, first=["y"])
+    ([1, 0], [0, 1])
     """
     spans = layout.spans
+    leading = {name: rank for rank, name in enumerate(first)}
+    unknown = set(leading) - {s.column for s in spans}
+    if unknown:
+        raise InvalidParameterError(
+            f"The 'first' parameter of Trees names columns the model does not learn: "
+            f"{sorted(unknown)}. Learned columns: {sorted({s.column for s in spans})}."
+        )
 
-    def key(i: int) -> tuple[int, int, int]:
+    def key(i: int) -> tuple[int, int, int, int]:
         span = spans[i]
+        lead = leading.get(span.column, len(leading))
         if span.role == "missing":
             partner = next(j for j in layout.indices_of(span.column) if spans[j].role != "missing")
-            return (*key(partner)[:2], 0)
-        return (int(span.discrete), span.n_categories, 1)
+            return (*key(partner)[:3], 0)
+        return (lead, int(span.discrete), span.n_categories, 1)
 
     return sorted(range(len(spans)), key=lambda i: (*key(i), i))
+
+
+#: Most candidate rows per asked row before a conditioned draw gives up (as the engine).
+MAX_CANDIDATES = 1_000
+#: Candidates per asked row after which a condition that kept nothing is given up.
+_HOPELESS = 20
+
+
+def draw_chain(steps: Sequence_[_Step], n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` rows drawn feature after feature along the chain."""
+    x = np.zeros((n, len(steps)))
+    for step in steps:
+        x[:, step.target] = step.draw(x, rng)
+    return x
+
+
+def sample_within(
+    steps: Sequence_[_Step],
+    n: int,
+    bounds: Mapping[int, tuple[float, float]],
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """``n`` rows of the chain conditioned on ``bounds`` (encoded feature -> interval).
+
+    When the condition is impossible or too rare for :data:`MAX_CANDIDATES`,
+    the missing rows are drawn unconditioned, so the engine's rejection sees
+    them and reports the acceptance rate.
+    """
+    if not all(s.can_reach(*bounds[s.target]) for s in steps if s.target in bounds):
+        return draw_chain(steps, n, rng)
+    parts, kept, drawn, size = [], 0, 0, n
+    while kept < n:
+        rows = _chain_within(steps, size, bounds, rng)
+        parts.append(rows)
+        kept, drawn = kept + len(rows), drawn + size
+        if kept >= n:
+            break
+        if drawn >= MAX_CANDIDATES * n or (kept == 0 and drawn >= _HOPELESS * n):
+            parts.append(draw_chain(steps, n - kept, rng))
+            break
+        rate = max(kept / drawn, 1.0 / MAX_CANDIDATES)
+        size = int(min(np.ceil(1.2 * (n - kept) / rate) + 16, 64 * max(n, 1024)))
+    return np.concatenate(parts)[:n]
+
+
+def _chain_within(
+    steps: Sequence_[_Step],
+    size: int,
+    bounds: Mapping[int, tuple[float, float]],
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """The rows of ``size`` candidates that meet ``bounds``, dropped as soon as they miss."""
+    x = np.zeros((size, len(steps)))
+    for step in steps:
+        if step.target not in bounds:
+            x[:, step.target] = step.draw(x, rng)
+            continue
+        values, keep = step.draw_within(x, *bounds[step.target], rng)
+        x = x[keep]
+        x[:, step.target] = values[keep]
+    return x
 
 
 def _names(layout: Layout, order: list[int]) -> list[str]:
