@@ -4,7 +4,7 @@ Importing this package registers the statistical models; neural models are
 lazy registry entries (torch is imported only when one is built).
 """
 
-from synthtab.models import copula, marginals, trees  # noqa: F401  (registers the models)
+from synthtab.models import copula, hybrid, marginals, trees  # noqa: F401  (registers the models)
 from synthtab.models.base import Capabilities, FitReport, Model
 from synthtab.models.neural import register_neural_models
 from synthtab.models.params import ModelParams
