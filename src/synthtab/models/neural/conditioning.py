@@ -92,6 +92,23 @@ class LabelSampler:
         self.weights = weights / weights.sum()
 
     @classmethod
+    def independent(cls, vectors: ConditionVectors, limit: int = 100_000) -> LabelSampler:
+        """Every label combination, weighted by the product of the (released) frequencies."""
+        sizes = [len(f) for f in vectors.frequencies]
+        if int(np.prod(sizes)) > limit:
+            raise ConditionError(
+                f"The condition columns have {int(np.prod(sizes)):,} label combinations; "
+                f"under differential privacy at most {limit:,} are supported: condition on "
+                "fewer columns."
+            )
+        grids = np.meshgrid(*[np.arange(s) for s in sizes], indexing="ij")
+        combos = np.stack([g.ravel() for g in grids], axis=1)
+        weights = np.ones(len(combos))
+        for k, freq in enumerate(vectors.frequencies):
+            weights = weights * freq[combos[:, k]]
+        return cls(vectors, combos, weights + 1e-12)
+
+    @classmethod
     def fit(cls, vectors: ConditionVectors, values: np.ndarray) -> LabelSampler:
         """Joint label frequencies of the training rows."""
         combos, counts = np.unique(vectors.labels(values), axis=0, return_counts=True)

@@ -32,6 +32,14 @@ from synthtab.models.neural.conditioning import (
 from synthtab.models.neural.gan_steps import GANSteps
 from synthtab.models.neural.networks import Generator
 from synthtab.models.neural.params import GANParams
+from synthtab.models.neural.private import (
+    LABEL_SHARE,
+    DPPlan,
+    check_private_training,
+    noisy_frequencies,
+    spend_dp_sgd,
+)
+from synthtab.models.neural.private_gan import PrivateGANSteps
 from synthtab.models.neural.torch_state import (
     load_module_arrays,
     module_arrays,
@@ -45,7 +53,9 @@ from synthtab.progress import ProgressCallback
 class GANModel(NeuralModel):
     """A generative adversarial network on the encoder's layout."""
 
-    capabilities = Capabilities(style=EncodingStyle.NEURAL, native_conditioning=True)
+    capabilities = Capabilities(
+        style=EncodingStyle.NEURAL, native_conditioning=True, differential_privacy=True
+    )
     Params = GANParams
 
     def _fit(
@@ -62,13 +72,19 @@ class GANModel(NeuralModel):
                 f"The 'batch_size' parameter of GAN ({p.batch_size}) must be a multiple of "
                 f"'pac' ({p.pac}), since the critic judges packs of pac rows."
             )
+        check_private_training(self)
         train, validation = self.split(table.values, rng)
         self._fit_conditions(train, report)
+        if self.privacy_ is not None and self.vectors_ is not None:
+            self._privatise_labels(len(train), rng)
         with seeded(rng, self.device):
             self.generator_ = self._new_generator()
-            steps = GANSteps(self, train, rng)
+            plan = self.plan(len(train))
+            steps = self._steps(
+                train, rng, plan.planned_steps * p.n_critic + p.critic_pretrain_steps
+            )
             trainer = Trainer(
-                self.plan(len(train)),
+                plan,
                 progress=progress,
                 callback=getattr(self, "training_callback", None),
                 snapshot=lambda: module_arrays(self.generator_),
@@ -76,7 +92,34 @@ class GANModel(NeuralModel):
             )
             validate = None if validation is None else lambda: self._validation_gap(validation, rng)
             self.record(report, trainer.run(steps.step, validate))
+        if isinstance(steps, PrivateGANSteps):
+            spend_dp_sgd(self.privacy_, steps.plan, steps.critic_steps, report, "the critic")
         self.generator_.eval()
+
+    def _steps(self, train: np.ndarray, rng: np.random.Generator, critic_steps: int) -> GANSteps:
+        """Plain steps, or DP-SGD steps that spend the model's budget."""
+        budget = self.privacy_
+        if budget is None:
+            return GANSteps(self, train, rng)
+        plan = DPPlan.for_budget(
+            epsilon=budget.epsilon,
+            delta=budget.delta,
+            rows=len(train),
+            batch=self.params.batch_size,  # type: ignore[attr-defined]
+            steps=critic_steps,
+        )
+        return PrivateGANSteps(self, train, rng, plan)
+
+    def _privatise_labels(self, rows: int, rng: np.random.Generator) -> None:
+        """Release the label frequencies as Laplace histograms from the model's budget."""
+        vectors = self.vectors_
+        assert vectors is not None
+        epsilon = self.privacy_.epsilon * LABEL_SHARE
+        counts = [f * rows for f in vectors.frequencies]
+        vectors.frequencies = noisy_frequencies(counts, epsilon, rng)
+        self.privacy_.spend(epsilon, mechanism="Laplace histograms of the condition labels")
+        if self.labels_ is not None:
+            self.labels_ = LabelSampler.independent(vectors)
 
     def _fit_conditions(self, train: np.ndarray, report: FitReport) -> None:
         mode = self.params.conditioning  # type: ignore[attr-defined]

@@ -105,12 +105,14 @@ class GANSteps:
     def _generator_update(self) -> torch.Tensor:
         _, cond, span = self._batch()
         raw, fake = self._fake(cond)
+        self.critic.requires_grad_(False)  # gradients flow through the critic, not into it
         loss = generator_loss(self.kind, self.critic(_with(fake, cond)))
         if span is not None and cond is not None:
             loss = loss + conditional_cross_entropy(raw, cond, span, self.model)
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_g.step()
+        self.critic.requires_grad_(True)
         return loss.detach()
 
 

@@ -46,6 +46,12 @@ class TrainingPlan:
     patience: int | None = None
 
     @property
+    def planned_steps(self) -> int:
+        """Steps to run when nothing stops training early."""
+        full = self.epochs * self.steps_per_epoch
+        return full if self.max_steps is None else self.max_steps
+
+    @property
     def total_epochs(self) -> int:
         """Epochs to run when nothing stops training early."""
         if self.max_steps is None:

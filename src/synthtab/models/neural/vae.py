@@ -10,11 +10,13 @@ labels from their softmax (not the argmax, which would lose rare labels).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
+from torch.func import functional_call
 from torch.nn import functional as F  # noqa: N812
 
 from synthtab.encoding.base import State
@@ -23,6 +25,13 @@ from synthtab.models.base import Capabilities, FitReport
 from synthtab.models.neural.base import NeuralModel
 from synthtab.models.neural.layers import mlp, one_hot_draw
 from synthtab.models.neural.params import VAEParams
+from synthtab.models.neural.private import (
+    DPPlan,
+    PrivateGradients,
+    check_private_training,
+    poisson_rows,
+    spend_dp_sgd,
+)
 from synthtab.models.neural.torch_state import (
     load_module_arrays,
     module_arrays,
@@ -85,10 +94,35 @@ class _Spans:
         return out
 
 
+class _ELBO(nn.Module):
+    """Both networks and the per-span ELBO; a module so DP-SGD can call it functionally."""
+
+    def __init__(self, encoder: _Encoder, decoder: _Decoder, spans: _Spans) -> None:
+        super().__init__()
+        self.encoder, self.decoder = encoder, decoder
+        self.spans = spans
+
+    def forward(self, batch: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(reconstruction negative log-likelihood, KL divergence), summed over ``batch``."""
+        mu, logvar = self.encoder(batch)
+        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+        raw = self.decoder(z)
+        idx = self.spans.continuous
+        sigma = self.decoder.sigma[idx]
+        means = self.spans.means(raw)[:, idx]
+        squared = ((batch[:, idx] - means) ** 2) / (2 * sigma**2)
+        recon = squared.sum() + len(batch) * torch.log(sigma).sum()
+        for block in self.spans.softmax:
+            target = batch[:, block].argmax(dim=1)
+            recon = recon + F.cross_entropy(raw[:, block], target, reduction="sum")
+        kl = -0.5 * torch.sum(1 + logvar - mu**2 - logvar.exp())
+        return recon, kl
+
+
 class VAEModel(NeuralModel):
     """Encoder and decoder MLPs trained on the ELBO."""
 
-    capabilities = Capabilities(style=EncodingStyle.NEURAL)
+    capabilities = Capabilities(style=EncodingStyle.NEURAL, differential_privacy=True)
     Params = VAEParams
 
     def _fit(
@@ -99,26 +133,16 @@ class VAEModel(NeuralModel):
         report: FitReport,
         progress: ProgressCallback | None,
     ) -> None:
-        p: Any = self.params
+        check_private_training(self)
         train, validation = self.split(table.values, rng)
         with seeded(rng, self.device):
             self._build()
             data = torch.as_tensor(train, device=self.device)
             held = None if validation is None else torch.as_tensor(validation, device=self.device)
-            weights = [*self.encoder_.parameters(), *self.decoder_.parameters()]
-            optimizer = torch.optim.Adam(weights, lr=p.lr, weight_decay=p.weight_decay)
-
-            def step() -> dict[str, torch.Tensor]:
-                batch = data[torch.as_tensor(rng.integers(len(data), size=p.batch_size))]
-                recon, kl = self._elbo_parts(batch)
-                loss = (p.loss_factor * recon + kl) / len(batch)
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                optimizer.step()
-                return {"loss": loss.detach(), "reconstruction": recon.detach() / len(batch)}
-
+            plan = self.plan(len(train))
+            step = self._step_function(data, rng, plan.planned_steps)
             trainer = Trainer(
-                self.plan(len(train)),
+                plan,
                 progress=progress,
                 callback=getattr(self, "training_callback", None),
                 snapshot=lambda: (module_arrays(self.encoder_), module_arrays(self.decoder_)),
@@ -126,7 +150,61 @@ class VAEModel(NeuralModel):
             )
             validate = None if held is None else lambda: self._validation_loss(held)
             self.record(report, trainer.run(step, validate))
+        if self.dp_ is not None:
+            spend_dp_sgd(self.privacy_, self.dp_.plan, self.dp_.steps, report, "the VAE")
         self.decoder_.eval()
+
+    def _step_function(
+        self, data: torch.Tensor, rng: np.random.Generator, planned: int
+    ) -> Callable[[], dict[str, torch.Tensor]]:
+        """One Adam step on a batch: plain, or DP-SGD on a Poisson sample."""
+        p: Any = self.params
+        net = self.elbo_
+        optimizer = torch.optim.Adam(net.parameters(), lr=p.lr, weight_decay=p.weight_decay)
+        self.dp_: PrivateGradients | None = None
+        if self.privacy_ is not None:
+            budget = self.privacy_
+            plan = DPPlan.for_budget(
+                epsilon=budget.epsilon,
+                delta=budget.delta,
+                rows=len(data),
+                batch=p.batch_size,
+                steps=planned,
+            )
+            self.dp_ = PrivateGradients(net, plan, plan.sample_rate * len(data))
+            return lambda: self._private_step(data, rng, optimizer)
+
+        def step() -> dict[str, torch.Tensor]:
+            batch = data[torch.as_tensor(rng.integers(len(data), size=p.batch_size))]
+            recon, kl = self._elbo_parts(batch)
+            loss = (p.loss_factor * recon + kl) / len(batch)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            return {"loss": loss.detach(), "reconstruction": recon.detach() / len(batch)}
+
+        return step
+
+    def _private_step(
+        self, data: torch.Tensor, rng: np.random.Generator, optimizer: torch.optim.Optimizer
+    ) -> dict[str, torch.Tensor]:
+        """DP-SGD: per-row ELBO gradients, clipped and noised; no real-row loss is kept."""
+        dp = self.dp_
+        assert dp is not None
+        if dp.steps >= dp.plan.steps:
+            return {}
+        rows = data[torch.as_tensor(poisson_rows(len(data), dp.plan.sample_rate, rng))]
+        factor = self.params.loss_factor  # type: ignore[attr-defined]
+        net = dp.module
+
+        def unit_loss(params: dict, row: torch.Tensor) -> torch.Tensor:
+            recon, kl = functional_call(net, params, (row[None],))
+            return factor * recon + kl
+
+        optimizer.zero_grad(set_to_none=True)
+        dp.apply(unit_loss, rows)
+        optimizer.step()
+        return {}
 
     def _build(self) -> None:
         p: Any = self.params
@@ -134,23 +212,11 @@ class VAEModel(NeuralModel):
         self.spans_ = _Spans(self.layout_)  # type: ignore[arg-type]
         self.encoder_ = _Encoder(width, p.encoder_dims, p.latent_dim).to(self.device)
         self.decoder_ = _Decoder(p.latent_dim, p.decoder_dims, width).to(self.device)
+        self.elbo_ = _ELBO(self.encoder_, self.decoder_, self.spans_)
 
     def _elbo_parts(self, batch: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(reconstruction negative log-likelihood, KL divergence), summed over the batch."""
-        mu, logvar = self.encoder_(batch)
-        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
-        raw = self.decoder_(z)
-        spans = self.spans_
-        idx = spans.continuous
-        sigma = self.decoder_.sigma[idx]
-        means = spans.means(raw)[:, idx]
-        recon = (((batch[:, idx] - means) ** 2) / (2 * sigma**2)).sum() + len(batch) * torch.log(
-            sigma
-        ).sum()
-        for block in spans.softmax:
-            target = batch[:, block].argmax(dim=1)
-            recon = recon + F.cross_entropy(raw[:, block], target, reduction="sum")
-        kl = -0.5 * torch.sum(1 + logvar - mu**2 - logvar.exp())
+        recon, kl = self.elbo_(batch)
         return recon, kl
 
     def _validation_loss(self, held: torch.Tensor) -> float:
