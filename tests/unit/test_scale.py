@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from synthtab import ClassMix, Synthesizer
 from synthtab.cli.app import app
+from synthtab.errors import SynthtabError
 from synthtab.random import BLOCK_ROWS, SeedTree
 from synthtab.sampling.engine import SamplingEngine
 
@@ -83,6 +84,22 @@ def test_failure_mid_stream_leaves_no_file(tmp_path: Path) -> None:
 
     with pytest.raises(KeyboardInterrupt):
         write_batches(broken(), tmp_path / "rows.parquet")
+    assert list(tmp_path.iterdir()) == []
+
+
+def _broken_rule(df: pd.DataFrame) -> np.ndarray:
+    if df["age"].max() > 0:
+        raise ZeroDivisionError("a rule that fails on a worker thread")
+    return np.ones(len(df), dtype=bool)
+
+
+def test_an_error_on_a_worker_thread_reaches_the_caller(tmp_path: Path) -> None:
+    from synthtab import Predicate
+
+    synth = Synthesizer("copula", seed=0).fit(_people())
+    synth.constraints_ = [Predicate("age", _broken_rule)]  # checked on the block threads
+    with pytest.raises(SynthtabError, match="fails on a worker thread"):
+        synth.sample_to(tmp_path / "rows.parquet", N)
     assert list(tmp_path.iterdir()) == []
 
 
