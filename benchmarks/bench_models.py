@@ -79,6 +79,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000, help="rows to sample")
     parser.add_argument("--models", nargs="*", default=None)
+    parser.add_argument("--epochs", type=int, default=10, help="epochs of the neural models")
     args = parser.parse_args()
     real = load_adult()
     seconds, torch_loaded = import_time()
@@ -91,7 +92,8 @@ def main() -> None:
     print(header)
     for name in args.models or model_registry.names():
         try:
-            synth = Synthesizer(name, seed=0)
+            neural = "epochs" in model_registry.get(name).load().Params.__dataclass_fields__
+            synth = Synthesizer(name, seed=0, **({"epochs": args.epochs} if neural else {}))
         except SynthtabError as exc:
             print(f"{name:<12} unavailable: {exc}")
             continue
