@@ -249,11 +249,13 @@ class Synthesizer:
         seed: int | None = None,
         conditions: Conditions = None,
         progress: ProgressCallback | None = None,
+        workers: int | None = None,
     ) -> Iterator[pd.DataFrame]:
         """Yield ``n`` rows in batches of ``batch_size``, with memory bounded by a batch.
 
         The rows are exactly those of ``sample(n)`` with the same seed and
-        conditions, whatever the batch size.
+        conditions, whatever the batch size. ``workers`` threads draw row blocks
+        at once (default: one per core, at most 4); the rows do not depend on it.
 
         >>> import pandas as pd
         >>> synth = Synthesizer("copula").fit(pd.DataFrame({"x": range(30)}))
@@ -262,11 +264,15 @@ class Synthesizer:
         """
         self._check_fitted()
         _check_count(n, "number of rows to sample")
+        from dataclasses import replace
+
         _check_count(batch_size, "batch_size")
+        if workers is not None:
+            _check_count(workers, "number of workers")
         seeds = SeedTree(check_seed(self.seed if seed is None else seed)).child("sample")
         request = as_request(conditions, self.schema_, n)
-        blocks = self._engine().stream(n, seeds, request, progress)
-        return rebatch(blocks, batch_size)
+        engine = replace(self._engine(), workers=workers)
+        return rebatch(engine.stream(n, seeds, request, progress), batch_size)
 
     def sample_to(
         self,
@@ -279,12 +285,14 @@ class Synthesizer:
         conditions: Conditions = None,
         progress: ProgressCallback | None = None,
         client: Any = None,
+        workers: int | None = None,
     ) -> Path | str:
         """Stream ``n`` rows into a ``.parquet``, ``.csv`` or ``.tsv`` file, atomically, or
         into a new ``table`` of the database at ``path`` (a URL), in one transaction.
 
         Memory stays bounded by the batch size; the output is the same whatever
-        the batch size, and nothing is left behind if sampling fails. With a
+        the batch size or ``workers`` (threads drawing blocks, as in
+        :meth:`sample_batches`), and nothing is left behind if sampling fails. With a
         ``dask.distributed.Client``, the workers draw the row blocks and write
         ``path`` as a Parquet dataset folder (one part per task) holding the same
         rows as a one-process run (see :mod:`synthtab.io.dask`).
@@ -301,7 +309,12 @@ class Synthesizer:
         if not to_database:
             check_table_output(path)
         batches = self.sample_batches(
-            n, batch_size=batch_size, seed=seed, conditions=conditions, progress=progress
+            n,
+            batch_size=batch_size,
+            seed=seed,
+            conditions=conditions,
+            progress=progress,
+            workers=workers,
         )
         if to_database:
             write_sql(batches, str(path), table or "")

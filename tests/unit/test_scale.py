@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from synthtab import ClassMix, Synthesizer
 from synthtab.cli.app import app
-from synthtab.errors import SynthtabError
+from synthtab.errors import InvalidParameterError, SynthtabError
 from synthtab.random import BLOCK_ROWS, SeedTree
 from synthtab.sampling.engine import SamplingEngine
 
@@ -65,6 +65,17 @@ def test_parquet_bytes_do_not_depend_on_the_batch_size(
     reference = synth.sample_to(tmp_path / "ref.parquet", N)
     other = synth.sample_to(tmp_path / "other.parquet", N, batch_size=batch_size)
     assert Path(other).read_bytes() == Path(reference).read_bytes()
+
+
+def test_parquet_bytes_do_not_depend_on_the_workers(synth: Synthesizer, tmp_path: Path) -> None:
+    one = synth.sample_to(tmp_path / "one.parquet", N, workers=1)
+    three = synth.sample_to(tmp_path / "three.parquet", N, workers=3)
+    assert Path(three).read_bytes() == Path(one).read_bytes()
+
+
+def test_workers_must_be_positive(synth: Synthesizer) -> None:
+    with pytest.raises(InvalidParameterError, match=r"The number of workers must be a positive"):
+        synth.sample_batches(10, workers=0)
 
 
 def test_streamed_file_equals_in_memory_sample(synth: Synthesizer, tmp_path: Path) -> None:
