@@ -187,7 +187,9 @@ def quality_score(real: pd.DataFrame, synthetic: pd.DataFrame) -> float:
         # pairs above a real-correlation threshold: the classic one stays comparable with
         # the figures issue 6 quotes.
         warnings.filterwarnings("ignore", category=FutureWarning)
-        reports = _require("sdmetrics.reports.single_table", "sdmetrics (it comes with sdv)")
+        reports = _require(
+            "sdmetrics.reports.single_table.quality_report", "sdmetrics (it comes with sdv)"
+        )
     metadata = sdv_metadata(real).to_dict()["tables"][_TABLE]
     report = reports.QualityReport()
     report.generate(real, synthetic[list(real.columns)], metadata, verbose=False)
