@@ -77,7 +77,7 @@ def _adult_relations(real: pd.DataFrame, synth: pd.DataFrame) -> dict[str, float
 
 def _randhie_relations(real: pd.DataFrame, synth: pd.DataFrame) -> dict[str, float]:
     def several(frame: pd.DataFrame) -> float:
-        return float(((frame[["hlthg", "hlthf", "hlthp"]] == "1.0").sum(axis=1) > 1).mean())
+        return float(((frame[["hlthg", "hlthf", "hlthp"]] == "1").sum(axis=1) > 1).mean())
 
     return {"rows with >1 health dummy (real)": several(real), "(synthetic)": several(synth)}
 

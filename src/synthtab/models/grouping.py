@@ -53,19 +53,32 @@ def column_codes(values: np.ndarray, layout: Layout, unit: list[int]) -> np.ndar
 def dependence(
     values: np.ndarray, layout: Layout, units: list[list[int]], rng: np.random.Generator
 ) -> np.ndarray:
-    """Normalised mutual information of every pair of columns (1 on the diagonal)."""
-    from sklearn.metrics import normalized_mutual_info_score
+    """Normalised mutual information of every pair of columns (1 on the diagonal).
 
+    ``I(a, b)`` over the arithmetic mean of ``H(a)`` and ``H(b)`` (scikit-learn's
+    default normalisation); a constant column depends on nothing.
+    """
     rows = values
     if values.shape[0] > DEPENDENCE_ROWS:
         rows = values[rng.choice(values.shape[0], DEPENDENCE_ROWS, replace=False)]
     codes = [column_codes(rows, layout, unit) for unit in units]
+    sizes = [int(c.max()) + 1 for c in codes]
+    entropy = [_entropy(np.bincount(c)) for c in codes]
     k = len(units)
     nmi = np.eye(k)
     for i in range(k):
-        for j in range(i + 1, k):  # pairs of columns, each pair vectorised over rows
-            nmi[i, j] = nmi[j, i] = normalized_mutual_info_score(codes[i], codes[j])
+        for j in range(i + 1, k):  # pairs of columns, each a bincount over all rows
+            mean = (entropy[i] + entropy[j]) / 2
+            if min(entropy[i], entropy[j]) <= 0:
+                continue
+            joint = _entropy(np.bincount(codes[i] * sizes[j] + codes[j]))
+            nmi[i, j] = nmi[j, i] = max(entropy[i] + entropy[j] - joint, 0.0) / mean
     return nmi
+
+
+def _entropy(counts: np.ndarray) -> float:
+    p = counts[counts > 0] / counts.sum()
+    return float(-(p * np.log(p)).sum())
 
 
 def dependence_groups(nmi: np.ndarray, *, min_dependence: float) -> list[list[int]]:

@@ -1,11 +1,13 @@
 """Hybrid: columns grouped by dependence, each group drawn by the model that suits it.
 
 Fit: columns are grouped by normalised mutual information
-(:mod:`synthtab.models.grouping`). Groups of numbers only (no labels, no
-missing values) are smooth: they are drawn by one Gaussian copula over all of
-them, first. A copula chained group after group, each conditioned on the ones
-before through the Gaussian conditional, is the same joint model as one copula
-over their union, so they are fitted as one. Every other group is mixed: its
+(:mod:`synthtab.models.grouping`). Groups that are (nearly) all numbers, with
+at most :data:`~synthtab.models.auto.COPULA_LABEL_SHARE` of their columns
+labels (the rule ``model="auto"`` applies to whole tables), are smooth: they
+are drawn by one Gaussian copula over all of them, first. A copula chained
+group after group, each conditioned on the ones before through the Gaussian
+conditional, is the same joint model as one copula over their union, so they
+are fitted as one. Every other group is mixed: its
 features are drawn by trees (:mod:`synthtab.models.trees`) in group order,
 each tree reading every feature already drawn (the copula's and the earlier
 groups'), so later groups are conditioned on earlier ones and dependencies
@@ -25,6 +27,7 @@ import numpy as np
 
 from synthtab.encoding.base import State
 from synthtab.encoding.layout import EncodedTable, EncodingStyle, Layout
+from synthtab.models.auto import COPULA_LABEL_SHARE
 from synthtab.models.base import Capabilities, FitReport, Model
 from synthtab.models.copula import CopulaParams, GaussianCopulaModel
 from synthtab.models.grouping import column_units, dependence, dependence_groups
@@ -76,7 +79,7 @@ class HybridModel(Model):
             dependence(table.values, layout, units, rng),
             min_dependence=self.params.min_dependence,  # type: ignore[attr-defined]
         )
-        smooth = [g for g in groups if not any(_discrete(layout, units[c]) for c in g)]
+        smooth = [g for g in groups if _label_share(layout, units, g) <= COPULA_LABEL_SHARE]
         mixed = [g for g in groups if g not in smooth]
         self.smooth_ = np.array(sorted(f for g in smooth for c in g for f in units[c]), dtype=int)
         order = list(self.smooth_) + [f for g in mixed for f in _group_order(layout, units, g)]
@@ -127,8 +130,13 @@ class HybridModel(Model):
         ]
 
 
-def _discrete(layout: Layout, unit: list[int]) -> bool:
-    return any(layout.spans[f].discrete for f in unit)
+def _label_share(layout: Layout, units: list[list[int]], group: list[int]) -> float:
+    """Share of the group's columns that are labels (a missing indicator alone is not)."""
+    labels = sum(
+        any(layout.spans[f].discrete and layout.spans[f].role != "missing" for f in units[c])
+        for c in group
+    )
+    return labels / len(group)
 
 
 def _sub_layout(layout: Layout, features: np.ndarray) -> Layout:
