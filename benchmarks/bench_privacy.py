@@ -90,6 +90,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=None, help="cap the training rows")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--models", nargs="+", default=MODELS)
+    parser.add_argument("--epsilons", nargs="+", type=float, default=None, help="DP points only")
+    parser.add_argument("--schemas", nargs="+", default=["learned", "declared"])
     args = parser.parse_args()
     train, holdout = split_adult(load_adult(), rows=args.rows, seed=args.seed)
     real_auc = holdout_scores(train, holdout)["auc"]
@@ -100,7 +102,8 @@ def main() -> None:
     )
     rows, refusals = [], {}
     for model in args.models:
-        for schema, epsilon in [(s, e) for s in ("learned", "declared") for e in EPSILONS]:
+        epsilons = EPSILONS if args.epsilons is None else [*args.epsilons, None]
+        for schema, epsilon in [(s, e) for s in args.schemas for e in epsilons]:
             if schema == "declared" and epsilon is None:
                 continue
             row = run(model, epsilon, schema, data, args.seed)

@@ -1,7 +1,8 @@
 """Per-feature distributions from noisy histograms, for the statistical models.
 
 Every feature gets a noisy histogram over its public bounds (a bin per code for
-labels, ``bins`` equal bins for numbers), all released together by the Laplace
+labels; for numbers ``bins`` equal bins between a bin for each bound, where
+clipping and zeros pile rows up), all released together by the Laplace
 mechanism; quantiles and normal scores are read off the noisy CDFs.
 
 >>> from synthtab.encoding.layout import Activation, EncodedTable, Layout, Span
@@ -22,7 +23,12 @@ from scipy.special import ndtri
 
 from synthtab.encoding.layout import EncodedTable
 from synthtab.models.quantiles import QuantileGrid, draw_categories
-from synthtab.privacy.mechanisms import histogram_cdf, histogram_quantiles, noisy_histograms
+from synthtab.privacy.mechanisms import (
+    histogram_cdf,
+    histogram_edges,
+    histogram_quantiles,
+    noisy_histograms,
+)
 
 #: Uniforms are kept this far from 0 and 1 before the normal quantile (|z| <= 3.1).
 _U_MARGIN = 1e-3
@@ -54,12 +60,14 @@ class PrivateMarginals:
         n_bins = np.where(discrete, [max(s.n_categories, 1) for s in spans], bins)
         ranges = np.where(discrete[:, None], [[-0.5, 0.5]], 0.0) + bounds
         ranges[discrete, 1] = n_bins[discrete] - 0.5
-        counts = noisy_histograms(table.values, ranges, bins=n_bins, epsilon=epsilon, rng=rng)
+        counts = noisy_histograms(
+            table.values, ranges, bins=n_bins, epsilon=epsilon, rng=rng, ends=~discrete
+        )
         levels = np.linspace(0.0, 1.0, grid_size)
         columns = [
             draw_categories(histogram_cdf(c)[1:], levels).astype(np.float64)
             if is_code
-            else histogram_quantiles(c, lo, hi, levels)
+            else histogram_quantiles(c, histogram_edges(lo, hi, c.size, ends=True), levels)
             for c, is_code, (lo, hi) in zip(counts, discrete, ranges, strict=True)
         ]
         grid = QuantileGrid(np.column_stack(columns) if columns else np.empty((grid_size, 0)))
@@ -77,7 +85,9 @@ class PrivateMarginals:
             if self.discrete[j]:
                 codes = np.clip(np.rint(values[:, j]).astype(np.int64), 0, cdf.size - 2)
                 u = (cdf[codes] + cdf[codes + 1]) / 2
-            else:
-                u = np.interp(values[:, j], np.linspace(low, high, cdf.size), cdf)
+            else:  # inside: the CDF; at a bound: the middle of its bin's mass
+                x = values[:, j]
+                u = np.interp(x, np.linspace(low, high, cdf.size - 2), cdf[1:-1])
+                u = np.where(x <= low, cdf[1] / 2, np.where(x >= high, (1 + cdf[-2]) / 2, u))
             scores[:, j] = ndtri(np.clip(u, _U_MARGIN, 1 - _U_MARGIN))
         return scores

@@ -108,20 +108,29 @@ def noisy_histograms(
     bins: np.ndarray,
     epsilon: float,
     rng: np.random.Generator,
+    ends: np.ndarray | None = None,
 ) -> list[np.ndarray]:
     """Noisy counts of each column over ``bins[j]`` equal bins of ``bounds[j]``, epsilon-DP.
 
-    Values are clipped into the bounds. Post-processing (free): counts below one
-    noise scale are set to zero, so empty bins stay mostly empty; a column whose
-    counts all vanish becomes uniform.
+    Values are clipped into the bounds. Where ``ends[j]``, values at either bound
+    get a bin of their own before and after the equal bins (clipping piles rows
+    there, and zeros often sit at a lower bound); each row still counts once.
+    Post-processing (free): counts below one noise scale are set to zero, so
+    empty bins stay mostly empty; a column whose counts all vanish becomes uniform.
     """
     n_cols = values.shape[1]
     bins = np.asarray(bins, dtype=np.int64)
+    ends = np.zeros(n_cols, dtype=bool) if ends is None else np.asarray(ends, dtype=bool)
     low, high = bounds[:, 0], bounds[:, 1]
     width = np.where(high > low, high - low, 1.0)
-    position = np.floor((np.clip(values, low, high) - low) / width * bins).astype(np.int64)
-    offsets = np.concatenate([[0], np.cumsum(bins)])
-    index = (np.clip(position, 0, bins - 1) + offsets[:-1]).ravel()
+    clipped = np.clip(values, low, high)
+    position = np.clip(np.floor((clipped - low) / width * bins).astype(np.int64), 0, bins - 1)
+    position = np.where(ends, position + 1, position)
+    position = np.where(ends & (clipped >= high), bins + 1, position)
+    position = np.where(ends & (clipped <= low), 0, position)
+    sizes = bins + 2 * ends
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    index = (position + offsets[:-1]).ravel()
     counts = np.bincount(index, minlength=int(offsets[-1])).astype(np.float64)
     scale = n_cols / epsilon
     noisy = counts + laplace_noise(counts.shape, scale=scale, rng=rng)
@@ -135,11 +144,18 @@ def histogram_cdf(counts: np.ndarray) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(counts) / counts.sum()])
 
 
-def histogram_quantiles(
-    counts: np.ndarray, low: float, high: float, levels: np.ndarray
-) -> np.ndarray:
-    """Quantiles at ``levels`` of a histogram over ``[low, high]``, linear within bins."""
-    edges = np.linspace(low, high, counts.size + 1)
+def histogram_edges(low: float, high: float, n_counts: int, *, ends: bool) -> np.ndarray:
+    """Edges of a histogram of ``n_counts`` bins; with ``ends``, zero-width end bins.
+
+    >>> histogram_edges(0.0, 1.0, 4, ends=True).tolist()
+    [0.0, 0.0, 0.5, 1.0, 1.0]
+    """
+    inner = np.linspace(low, high, n_counts - 2 * int(ends) + 1)
+    return np.concatenate([[low], inner, [high]]) if ends else inner
+
+
+def histogram_quantiles(counts: np.ndarray, edges: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Quantiles at ``levels`` of a histogram with ``edges``, linear within bins."""
     cdf = histogram_cdf(counts)
     keep = np.concatenate([[True], np.diff(cdf) > 0])  # drop empty bins: a flat CDF
     return np.interp(levels, cdf[keep], edges[keep])
