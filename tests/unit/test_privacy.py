@@ -148,3 +148,17 @@ def test_noise_multiplier_reaches_the_target_epsilon() -> None:
     assert 1.8 <= spent <= 2.0
     with pytest.raises(InvalidParameterError, match="'sample_rate'"):
         noise_multiplier_for(epsilon=1.0, delta=1e-5, sample_rate=0.0, steps=10)
+
+
+def test_values_at_a_bound_stay_a_point_mass() -> None:
+    from synthtab.privacy.mechanisms import histogram_edges, histogram_quantiles
+
+    rng = np.random.default_rng(4)
+    x = np.where(rng.random(20_000) < 0.9, 0.0, rng.uniform(0, 100, 20_000)).reshape(-1, 1)
+    (counts,) = noisy_histograms(
+        x, np.array([[0.0, 100.0]]), bins=[16], epsilon=1.0, rng=rng, ends=[True]
+    )
+    assert counts.size == 18 and counts[0] / counts.sum() == pytest.approx(0.9, abs=0.01)
+    edges = histogram_edges(0.0, 100.0, counts.size, ends=True)
+    quantiles = histogram_quantiles(counts, edges, np.array([0.0, 0.5, 0.89, 0.99]))
+    assert quantiles[:3].tolist() == [0.0, 0.0, 0.0] and 50 < quantiles[3] <= 100
