@@ -133,3 +133,11 @@ def test_top_level_evaluate_is_exported() -> None:
     import synthtab
 
     assert synthtab.evaluate is evaluate
+
+
+def test_a_target_of_digit_labels_is_scored() -> None:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=300), "b": rng.normal(size=300)})
+    frame["y"] = (frame["a"] + rng.normal(size=300) > 0).astype(int).astype(str)
+    rep = evaluate(frame, frame.sample(frac=1.0, random_state=1), target="y", figures=False)
+    assert rep.scores["utility_tstr.random_forest.roc_auc"] > 0.6

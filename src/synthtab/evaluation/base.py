@@ -88,7 +88,9 @@ class EvalContext:
     history: dict[str, list[float]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     cache: dict[str, Any] = field(default_factory=dict, repr=False)
-    _matrix_cache: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+    _matrix_cache: dict[int, tuple[pd.DataFrame, np.ndarray]] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def numeric_columns(self) -> list[str]:
@@ -110,10 +112,12 @@ class EvalContext:
 
         Missing numbers become -1 after scaling so that they sit apart from observed ones.
         """
-        key = id(frame)
-        if key not in self._matrix_cache:
-            self._matrix_cache[key] = self._build_matrix(frame)
-        return self._matrix_cache[key]
+        # the cache holds the frame itself, so its id cannot be reused by another table
+        cached = self._matrix_cache.get(id(frame))
+        if cached is None or cached[0] is not frame:
+            cached = (frame, self._build_matrix(frame))
+            self._matrix_cache[id(frame)] = cached
+        return cached[1]
 
     def _build_matrix(self, frame: pd.DataFrame) -> np.ndarray:
         blocks = []

@@ -151,7 +151,11 @@ class Utility(Metric):
     @staticmethod
     def _y(ctx: EvalContext, frame: pd.DataFrame, regression: bool) -> np.ndarray:
         col = frame[ctx.target]
-        return as_float(col) if regression else as_labels(col)
+        if regression:
+            return as_float(col)
+        # a prefix keeps digit labels ('0', '1') from being read back as numbers by
+        # scikit-learn's balanced class weights, which then fail to find the classes
+        return np.char.add("class ", as_labels(col).astype(str)).astype(object)
 
     @staticmethod
     def _split(ctx: EvalContext, regression: bool) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
