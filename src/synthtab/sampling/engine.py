@@ -60,13 +60,17 @@ def _thread_pool(workers: int, blocks: int) -> Iterator[ThreadPoolExecutor | Non
     """A pool when there are several workers and blocks (else ``None``); queued blocks
     are dropped on exit.
 
-    BLAS runs on one thread meanwhile: its own threads on a block's small matrix
-    products fight the block threads for the cores (the copula drew 2x slower).
+    For several blocks BLAS runs on one thread meanwhile: its own threads on a
+    block's small matrix products spin and fight the block threads for the cores
+    (the copula drew 2x slower, and spent 40% more CPU even without block threads).
     """
-    if workers <= 1 or blocks <= 1:
+    if blocks <= 1:
         yield None
         return
     with _blas_controller().limit(limits=1, user_api="blas"):
+        if workers <= 1:
+            yield None
+            return
         pool = ThreadPoolExecutor(workers, thread_name_prefix="synthtab-block")
         try:
             yield pool
