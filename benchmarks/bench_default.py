@@ -13,6 +13,21 @@ sampling as many rows; gradient boosting trained on the synthetic rows, AUC on
 the real holdout as a ratio to training on the real rows; fidelity, DCR share
 and exact copies from ``synthtab.evaluate``; exact relations of the real rows
 measured on the synthetic ones. It prints; it asserts nothing.
+
+Figures on this machine (2 shared cores, seed 0, 2026-12-01), AUC ratio /
+fidelity / DCR share (evaluate's) / exact copies (holdout's own rate):
+
+    adult    trees   0.986 / 0.986 / 0.500 / 0.00% (0.08%)  1.9-3.7 s  edu pairs unseen 0.22%
+             hybrid  0.984 / 0.985 / 0.499 / 0.00%          2.5 s      edu pairs unseen 0.31%
+             copula  0.946 / 0.963 / 0.503 / 0.00%          2.3 s      edu pairs unseen 77.6%
+    cancer   trees 0.967/0.905/0.468; hybrid 0.997/0.946/0.503; copula 0.997/0.946/0.492
+    fair     trees 0.984/0.988/0.513; hybrid 0.998/0.988/0.502; copula 0.965/0.966/0.492
+    randhie  trees 0.956/0.983/0.520; hybrid 0.945/0.984/0.509; copula 0.892/0.978/0.496
+
+``model="auto"`` (copula at most 10% labels, else trees) picks the best or
+within 0.014 of it on all four, so its rule stands; the hybrid is within 0.011
+of the best everywhere. fair and randhie rows repeat by nature (the holdout
+copies 27% and 93% of its rows from training), so copies there are not leaks.
 """
 
 from __future__ import annotations
