@@ -20,7 +20,9 @@ from __future__ import annotations
 import math
 import os
 import shutil
+import sys
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -124,10 +126,33 @@ def _write_part(engine: SamplingEngine, n: int, seeds: SeedTree, first: int, fol
     """On a worker: draw blocks ``first ..`` of the part and write them; returns the rows."""
     from synthtab.io.streaming import write_batches
 
+    _heap_for_block_arrays()
     part = Path(folder) / f"part-{first // BLOCKS_PER_PART:05d}.parquet"
     blocks = engine.block_range(n, seeds, first, first + BLOCKS_PER_PART)
     write_batches(blocks, part, row_group_rows=BLOCK_ROWS)
     return min(n, (first + BLOCKS_PER_PART) * BLOCK_ROWS) - first * BLOCK_ROWS
+
+
+@lru_cache(maxsize=1)
+def _heap_for_block_arrays() -> None:
+    """Let glibc serve a block's arrays from its heap again in this worker process.
+
+    Dask starts workers with ``MALLOC_TRIM_THRESHOLD_`` set, which pins glibc's
+    mmap threshold at 128 KiB: every array of a 16,384-row block is then mapped
+    and unmapped afresh, and the trees model spent 2.9x the CPU of a plain
+    process (1.65 s against 0.57 s a part). A 32 MiB threshold restores it; the
+    trim threshold that Dask wants for returning memory stays as it was.
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(name) if name and sys.platform.startswith("linux") else None
+    if libc is not None and hasattr(libc, "mallopt"):
+        libc.mallopt(_M_MMAP_THRESHOLD, 32 * 1024 * 1024)
+
+
+_M_MMAP_THRESHOLD = -3  # glibc's malloc.h
 
 
 def _check_dataset_target(path: str | os.PathLike[str]) -> Path:
