@@ -9,8 +9,7 @@ processes included) are printed beside the wall clock: on a shared machine they
 say what the work costs when the wall clock says how busy the cores were.
 With --dask, a LocalCluster of two worker processes writes a dataset folder, and
 its contents are checked, row group by row group, against the one-process file.
-Targets (issue 8): copula >= 1M rows/s,
-trees >= 300k rows/s, peak memory < 1 GB.
+Targets (issue 8): copula >= 1M rows/s, trees >= 300k rows/s, peak memory < 1 GB.
 """
 
 from __future__ import annotations
