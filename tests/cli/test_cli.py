@@ -305,7 +305,8 @@ def test_unknown_param_is_reported(data_csv: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert result.stderr == (
-        "Error: GaussianCopula has no parameter 'no_such_param'. Its parameters are: grid_size.\n"
+        "Error: GaussianCopula has no parameter 'no_such_param'. "
+        "Its parameters are: grid_size, dp_bins.\n"
     )
     assert list(tmp_path.iterdir()) == []
 
