@@ -79,16 +79,17 @@ class _Step:
     high: np.ndarray  # per node: largest value in the leaf
 
     def leaves(self, x: np.ndarray) -> np.ndarray:
-        """The leaf each row of ``x`` falls into, walking every row one level at a time."""
+        """The leaf each row of ``x`` falls into, one level at a time for rows not yet at one."""
         node = np.zeros(x.shape[0], dtype=np.int64)
-        rows = np.arange(x.shape[0])
+        active = np.arange(x.shape[0])
         data = x[:, self.inputs].astype(np.float32) if self.inputs.size else x
-        while True:
-            inner = self.left[node] != _LEAF
-            if not inner.any():
-                return node
-            go_left = data[rows, np.maximum(self.feature[node], 0)] <= self.threshold[node]
-            node = np.where(inner, np.where(go_left, self.left[node], self.right[node]), node)
+        while active.size:
+            current = node[active]
+            inner = self.left[current] != _LEAF
+            active, current = active[inner], current[inner]
+            go_left = data[active, self.feature[current]] <= self.threshold[current]
+            node[active] = np.where(go_left, self.left[current], self.right[current])
+        return node
 
     def draw(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Values of this feature for rows whose earlier features are filled in ``x``."""
