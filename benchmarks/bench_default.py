@@ -34,79 +34,14 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
-from common import format_table, holdout_scores, load_adult, unseen_pair_share
+from common import TABLES, Table, format_table, holdout_scores
 from sklearn.model_selection import train_test_split
 
 from synthtab import Synthesizer, evaluate
 
 MODELS = ("auto", "trees", "hybrid", "copula")
-
-
-@dataclass(frozen=True)
-class Table:
-    """A benchmark table, its binary target and the exact relations to check."""
-
-    name: str
-    load: Callable[[], pd.DataFrame]
-    target: str
-    positive: object
-    relations: Callable[[pd.DataFrame, pd.DataFrame], dict[str, float]]
-
-
-def _cancer() -> pd.DataFrame:
-    from sklearn.datasets import load_breast_cancer
-
-    frame = load_breast_cancer(as_frame=True).frame
-    frame["target"] = np.where(frame["target"] == 1, "benign", "malignant")
-    return frame
-
-
-def _fair() -> pd.DataFrame:
-    import statsmodels.api as sm
-
-    frame = sm.datasets.fair.load_pandas().data
-    labels = ["rate_marriage", "religious", "occupation", "occupation_husb"]
-    frame[labels] = frame[labels].astype(int).astype(str)
-    frame["affair"] = np.where(frame.pop("affairs") > 0, "yes", "no")
-    return frame
-
-
-def _randhie() -> pd.DataFrame:
-    import statsmodels.api as sm
-
-    frame = sm.datasets.randhie.load_pandas().data
-    labels = ["lncoins", "idp", "hlthg", "hlthf", "hlthp"]
-    frame[labels] = frame[labels].round(3).astype(str)
-    frame["visit"] = np.where(frame.pop("mdvis") > 0, "yes", "no")
-    return frame
-
-
-def _adult_relations(real: pd.DataFrame, synth: pd.DataFrame) -> dict[str, float]:
-    return {"unseen education pairs": unseen_pair_share(synth, real, "education", "education-num")}
-
-
-def _randhie_relations(real: pd.DataFrame, synth: pd.DataFrame) -> dict[str, float]:
-    def several(frame: pd.DataFrame) -> float:
-        return float(((frame[["hlthg", "hlthf", "hlthp"]] == "1").sum(axis=1) > 1).mean())
-
-    return {"rows with >1 health dummy (real)": several(real), "(synthetic)": several(synth)}
-
-
-def _none(real: pd.DataFrame, synth: pd.DataFrame) -> dict[str, float]:
-    return {}
-
-
-TABLES = {
-    "adult": Table("adult", load_adult, "income", ">50K", _adult_relations),
-    "cancer": Table("breast cancer", _cancer, "target", "malignant", _none),
-    "fair": Table("fair (statsmodels)", _fair, "affair", "yes", _none),
-    "randhie": Table("randhie (statsmodels)", _randhie, "visit", "yes", _randhie_relations),
-}
 
 
 def run_model(

@@ -1,8 +1,13 @@
-"""What the benchmarks share: the adult table and a classifier scored on a real holdout."""
+"""What the benchmarks share: the tables, their splits, and a classifier scored on a real holdout.
+
+Tables (``TABLES``): adult (../shared/data), scikit-learn's breast cancer, and two mixed
+tables shipped inside statsmodels, ``fair`` and ``randhie`` (see bench_default.py).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -57,15 +62,24 @@ def split_adult(
 
     With ``rows``, the holdout is cut to a quarter of it, so the split stays 80/20.
     """
-    train, holdout = train_test_split(real, test_size=0.2, stratify=real[TARGET], random_state=seed)
+    return split_table(real, TARGET, rows=rows, seed=seed)
+
+
+def split_table(
+    real: pd.DataFrame, target: str, rows: int | None = None, seed: int = 0
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``split_adult`` for any table: 80/20 stratified on ``target``, ``rows`` caps training."""
+    train, holdout = train_test_split(real, test_size=0.2, stratify=real[target], random_state=seed)
     if rows is not None and rows < len(train):
-        train = _stratified_head(train, rows, seed)
-        holdout = _stratified_head(holdout, max(rows // 4, 50), seed)
+        train = _stratified_head(train, rows, seed, target)
+        holdout = _stratified_head(holdout, max(rows // 4, 50), seed, target)
     return train, holdout
 
 
-def _stratified_head(frame: pd.DataFrame, rows: int, seed: int) -> pd.DataFrame:
-    return train_test_split(frame, train_size=rows, stratify=frame[TARGET], random_state=seed)[0]
+def _stratified_head(
+    frame: pd.DataFrame, rows: int, seed: int, target: str = TARGET
+) -> pd.DataFrame:
+    return train_test_split(frame, train_size=rows, stratify=frame[target], random_state=seed)[0]
 
 
 def unseen_pair_share(
@@ -76,8 +90,75 @@ def unseen_pair_share(
     return float(np.mean(~pd.MultiIndex.from_frame(synthetic[[first, second]]).isin(seen)))
 
 
+@dataclass(frozen=True)
+class Table:
+    """A benchmark table, its binary target and the exact relations to check."""
+
+    name: str
+    load: Callable[[], pd.DataFrame]
+    target: str
+    positive: object
+    relations: Callable[[pd.DataFrame, pd.DataFrame], dict[str, float]]
+
+
+def _cancer() -> pd.DataFrame:
+    from sklearn.datasets import load_breast_cancer
+
+    frame = load_breast_cancer(as_frame=True).frame
+    frame["target"] = np.where(frame["target"] == 1, "benign", "malignant")
+    return frame
+
+
+def _fair() -> pd.DataFrame:
+    import statsmodels.api as sm
+
+    frame = sm.datasets.fair.load_pandas().data
+    labels = ["rate_marriage", "religious", "occupation", "occupation_husb"]
+    frame[labels] = frame[labels].astype(int).astype(str)
+    frame["affair"] = np.where(frame.pop("affairs") > 0, "yes", "no")
+    return frame
+
+
+def _randhie() -> pd.DataFrame:
+    import statsmodels.api as sm
+
+    frame = sm.datasets.randhie.load_pandas().data
+    labels = ["lncoins", "idp", "hlthg", "hlthf", "hlthp"]
+    frame[labels] = frame[labels].round(3).astype(str)
+    frame["visit"] = np.where(frame.pop("mdvis") > 0, "yes", "no")
+    return frame
+
+
+def _adult_relations(real: pd.DataFrame, synth: pd.DataFrame) -> dict[str, float]:
+    return {"unseen education pairs": unseen_pair_share(synth, real, "education", "education-num")}
+
+
+def _randhie_relations(real: pd.DataFrame, synth: pd.DataFrame) -> dict[str, float]:
+    def several(frame: pd.DataFrame) -> float:
+        return float(((frame[["hlthg", "hlthf", "hlthp"]] == "1").sum(axis=1) > 1).mean())
+
+    return {"rows with >1 health dummy (real)": several(real), "(synthetic)": several(synth)}
+
+
+def _none(real: pd.DataFrame, synth: pd.DataFrame) -> dict[str, float]:
+    return {}
+
+
+TABLES = {
+    "adult": Table("adult", load_adult, "income", ">50K", _adult_relations),
+    "cancer": Table("breast cancer", _cancer, "target", "malignant", _none),
+    "fair": Table("fair (statsmodels)", _fair, "affair", "yes", _none),
+    "randhie": Table("randhie (statsmodels)", _randhie, "visit", "yes", _randhie_relations),
+}
+
+
 def synthetic_scores(
-    train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.DataFrame, real_auc: float
+    train: pd.DataFrame,
+    holdout: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    real_auc: float,
+    target: str = TARGET,
+    positive: object = POSITIVE,
 ) -> dict[str, float]:
     """Fidelity and privacy from ``synthtab.evaluate``; train-on-synthetic AUC on the holdout.
 
@@ -87,12 +168,13 @@ def synthetic_scores(
     trained on the synthetic rows, and its ratio to ``real_auc``), dcr_share (share of
     synthetic rows closer to training than to holdout rows, 0.5 ideal), copies (exact
     copies of training rows) and copies_holdout (the holdout's own rate, for scale).
+    ``target`` and ``positive`` default to adult's.
     """
     from synthtab import evaluate
 
     synthetic = synthetic[list(train.columns)]
-    scores = evaluate(train, synthetic, target=TARGET, holdout=holdout, figures=False).scores
-    tstr = holdout_scores(synthetic, holdout)["auc"]
+    scores = evaluate(train, synthetic, target=target, holdout=holdout, figures=False).scores
+    tstr = holdout_scores(synthetic, holdout, target, positive)["auc"]
     return {
         "shapes": scores["column_shapes"],
         "corr_diff": scores["correlation"],

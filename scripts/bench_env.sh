@@ -44,6 +44,8 @@ echo "Installing torch 2.13.0 (CPU) ..."
 "${PIP[@]}" install -qq "torch==2.13.0"
 echo "Installing sdv (latest that resolves with torch 2.13.0) ..."
 "${PIP[@]}" install -qq -c "$CONSTRAINTS" --upgrade sdv
+echo "Installing statsmodels (the fair and randhie tables of bench_anchors.py --table) ..."
+"${PIP[@]}" install -qq -c "$CONSTRAINTS" statsmodels
 echo "Installing synthtab (editable) ..."
 "${PIP[@]}" install -qq -c "$CONSTRAINTS" -e .
 
