@@ -173,6 +173,8 @@ def main() -> None:
             **synthetic_scores(train, holdout, result.data, real_auc, table.target, table.positive),
         }
         rows.append(row)
+        if row["tstr_auc"] is None:
+            print(f"note: {result.name} sampled one class of {table.target} only: no TSTR AUC.")
         print(format_table([row], columns), flush=True)
     print("\n" + format_table(rows, columns))
     if rows:

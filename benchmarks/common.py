@@ -159,7 +159,7 @@ def synthetic_scores(
     real_auc: float,
     target: str = TARGET,
     positive: object = POSITIVE,
-) -> dict[str, float]:
+) -> dict[str, float | None]:
     """Fidelity and privacy from ``synthtab.evaluate``; train-on-synthetic AUC on the holdout.
 
     Keys: shapes (column shapes, 1 best), corr_diff (mean correlation difference, 0 best),
@@ -168,20 +168,27 @@ def synthetic_scores(
     trained on the synthetic rows, and its ratio to ``real_auc``), dcr_share (share of
     synthetic rows closer to training than to holdout rows, 0.5 ideal), copies (exact
     copies of training rows) and copies_holdout (the holdout's own rate, for scale).
-    ``target`` and ``positive`` default to adult's.
+    ``target`` and ``positive`` default to adult's. When the synthetic rows hold one
+    class of ``target`` only, tstr_auc and auc_ratio are None.
     """
     from synthtab import evaluate
 
     synthetic = synthetic[list(train.columns)]
-    scores = evaluate(train, synthetic, target=target, holdout=holdout, figures=False).scores
-    tstr = holdout_scores(synthetic, holdout, target, positive)["auc"]
+    if synthetic[target].nunique() < 2:
+        # A model that collapsed onto one class leaves nothing to train a classifier on:
+        # no TSTR AUC, and evaluate runs without its (target-based) utility metrics.
+        scores = evaluate(train, synthetic, holdout=holdout, figures=False).scores
+        tstr = None
+    else:
+        scores = evaluate(train, synthetic, target=target, holdout=holdout, figures=False).scores
+        tstr = holdout_scores(synthetic, holdout, target, positive)["auc"]
     return {
         "shapes": scores["column_shapes"],
         "corr_diff": scores["correlation"],
         "detection": scores["detection"],
         "fidelity": scores["fidelity_score"],
         "tstr_auc": tstr,
-        "auc_ratio": tstr / real_auc,
+        "auc_ratio": None if tstr is None else tstr / real_auc,
         "dcr_share": scores["dcr_share_closer_to_train"],
         "copies": scores["exact_copy_rate"],
         "copies_holdout": scores["exact_copy_rate.holdout_rate"],
