@@ -156,3 +156,12 @@ def test_bad_parameters_are_refused_before_training() -> None:
 def test_asking_for_a_missing_gpu_is_a_clear_error(people: pd.DataFrame) -> None:
     with pytest.raises(InvalidParameterError, match="torch sees no CUDA GPU here"):
         Synthesizer("vae", device="cuda", steps=1).fit(people)
+
+
+def test_torch_threads_are_set_for_training_and_restored(people: pd.DataFrame) -> None:
+    seen: list[int] = []
+    before = torch.get_num_threads()
+    synth = Synthesizer("vae", seed=0, epochs=1, threads=1, batch_size=100)
+    synth.fit(people, callback=lambda status: seen.append(torch.get_num_threads()))
+    assert seen == [1]
+    assert torch.get_num_threads() == before

@@ -10,10 +10,10 @@ import numpy as np
 import torch
 
 from synthtab.encoding.base import CategoricalEncoding
-from synthtab.encoding.layout import EncodingStyle
+from synthtab.encoding.layout import EncodedTable, EncodingStyle
 from synthtab.encoding.table import EncodingOptions
 from synthtab.models.base import FitReport, Model
-from synthtab.models.neural.torch_state import resolve_device
+from synthtab.models.neural.torch_state import cpu_threads, resolve_device
 from synthtab.models.neural.trainer import TrainingPlan, TrainingResult
 
 #: Rows generated per forward pass when sampling.
@@ -24,6 +24,16 @@ _VALIDATION_ROWS = 2048
 
 class NeuralModel(Model):
     """Base of the torch models; subclasses build networks and a training step."""
+
+    def fit(self, table: EncodedTable, **kwargs: Any) -> FitReport:
+        """:meth:`Model.fit` on the asked number of torch CPU threads."""
+        with cpu_threads(self.params.threads):  # type: ignore[attr-defined]
+            return super().fit(table, **kwargs)
+
+    def sample(self, n: int, **kwargs: Any) -> np.ndarray:
+        """:meth:`Model.sample` on the asked number of torch CPU threads."""
+        with cpu_threads(self.params.threads):  # type: ignore[attr-defined]
+            return super().sample(n, **kwargs)
 
     def encoding_options(self) -> EncodingOptions:
         """Mode-specific numbers and the chosen categorical encoding."""

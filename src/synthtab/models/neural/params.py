@@ -43,6 +43,9 @@ class TrainingParams(ModelParams):
     )
     categorical: str = param("onehot", OneOf(("onehot", "gaussian_interval")))
     device: str = param("cpu", OneOf(("cpu", "cuda", "mps")))
+    threads: int = param(
+        1, Int(1, 256), doc="torch CPU threads while fitting and sampling (restored after)"
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
