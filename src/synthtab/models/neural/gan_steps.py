@@ -9,6 +9,7 @@ import torch
 from torch.nn import functional as F  # noqa: N812
 
 from synthtab.models.neural.conditioning import TrainingBySampling
+from synthtab.models.neural.layers import SpanGrid
 from synthtab.models.neural.losses import LossKind, clip_weights, critic_loss, generator_loss
 from synthtab.models.neural.networks import Critic
 
@@ -126,12 +127,12 @@ def conditional_cross_entropy(
     """CTGAN's term: the generated label of each row's chosen column should be the asked one."""
     vectors = model.vectors_
     assert vectors is not None
-    losses = []
-    for k, span in enumerate(vectors.spans):
-        rows = span_choice == k
-        if not bool(rows.any()):
-            continue
-        logits = raw[rows][:, model.layout_.slice_of(span)]  # type: ignore[union-attr]
-        target = cond[rows][:, vectors.offsets[k] : vectors.offsets[k + 1]].argmax(dim=1)
-        losses.append(F.cross_entropy(logits, target, reduction="sum"))
-    return torch.stack(losses).sum() / raw.shape[0]
+    grid = getattr(model, "_condition_grid", None)
+    if grid is None:
+        grid = SpanGrid([model.layout_.slice_of(span) for span in vectors.spans])  # type: ignore[union-attr]
+        model._condition_grid = grid  # type: ignore[attr-defined]
+    rows = torch.arange(raw.shape[0])
+    logits = grid.gather(raw)[rows, span_choice]  # each row's chosen block, padded
+    offsets = torch.as_tensor(vectors.offsets[:-1], device=cond.device)
+    target = cond.argmax(dim=1) - offsets[span_choice]
+    return F.cross_entropy(logits, target)
