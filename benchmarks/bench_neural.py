@@ -62,7 +62,8 @@ def run(key: str, train: pd.DataFrame, epochs: int, seed: int) -> AnchorRun | No
             return None
         return fit_sample_sdv(kind, train, len(train), epochs=epochs, seed=seed)
     try:
-        return fit_sample_ours(kind, train, len(train), seed=seed, epochs=epochs)
+        # two torch threads, as SDV gets: the comparison is "on 2 CPU cores"
+        return fit_sample_ours(kind, train, len(train), seed=seed, epochs=epochs, threads=2)
     except UnknownNameError as exc:
         print(f"note: {key} skipped: synthtab has no model '{kind}' yet ({exc})")
         return None
