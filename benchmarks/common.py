@@ -192,6 +192,9 @@ def synthetic_scores(
         "dcr_share": scores["dcr_share_closer_to_train"],
         "copies": scores["exact_copy_rate"],
         "copies_holdout": scores["exact_copy_rate.holdout_rate"],
+        "singling_out": scores.get("singling_out_risk"),
+        "linkability": scores.get("linkability_risk"),
+        "inference": scores.get("inference_risk"),
     }
 
 

@@ -98,3 +98,22 @@ def test_help_lists_evaluate() -> None:
     result = invoke("--help")
     assert result.exit_code == 0
     assert "evaluate" in result.stdout
+
+
+def test_the_model_file_adds_its_privacy_spend(files: dict[str, Path], tmp_path: Path) -> None:
+    import pandas as pd
+
+    from synthtab import DPConfig, Synthesizer
+
+    real = pd.read_csv(files["real"])[["age", "member"]]
+    real.to_csv(tmp_path / "real.csv", index=False)
+    synth = Synthesizer("marginals", seed=0, privacy=DPConfig(epsilon=5.0)).fit(real)
+    synth.sample(200).to_csv(tmp_path / "synthetic.csv", index=False)
+    out = tmp_path / "scores.json"
+    result = invoke(
+        "evaluate", tmp_path / "real.csv", tmp_path / "synthetic.csv",
+        "--model", synth.save(tmp_path / "m.synth"), "--json", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    spend = json.loads(out.read_text(encoding="utf-8"))["context"]["privacy"]
+    assert 0 < spend["epsilon_total"] <= 5.0

@@ -141,3 +141,19 @@ def test_a_target_of_digit_labels_is_scored() -> None:
     frame["y"] = (frame["a"] + rng.normal(size=300) > 0).astype(int).astype(str)
     rep = evaluate(frame, frame.sample(frac=1.0, random_state=1), target="y", figures=False)
     assert rep.scores["utility_tstr.random_forest.roc_auc"] > 0.6
+
+
+def test_the_privacy_spend_is_shown_in_the_report(tmp_path) -> None:
+    real = make_mixed_frame(200)
+    spend = {
+        "epsilon_total": 0.9,
+        "delta": 1e-6,
+        "epsilon_target": 1.0,
+        "delta_target": 1e-5,
+        "parts": {"model": {"epsilon": 0.9, "delta": 1e-6, "mechanisms": ["DP-SGD on the VAE"]}},
+    }
+    rep = evaluate(real, make_mixed_frame(200, seed=3), figures=False, privacy=spend)
+    assert rep.context["privacy"]["epsilon_total"] == 0.9
+    page = rep.to_html(tmp_path / "r.html").read_text()
+    assert "Differential privacy" in page and "DP-SGD on the VAE" in page
+    assert "epsilon 0.9 of 1" in page

@@ -472,6 +472,15 @@ def evaluate(
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Write the scores as JSON here.")
     ] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="The .synth file that made the rows: adds its loss curves "
+            "and privacy spend to the report.",
+        ),
+    ] = None,
     seed: Seed = 0,
 ) -> None:
     """Judge synthetic rows against real ones: fidelity, utility and privacy."""
@@ -484,6 +493,7 @@ def evaluate(
         for path, what in ((report, "HTML report"), (json_out, "JSON report")):
             if path is not None:
                 check_writable(path, option=what)
+        fitted = _load(model) if model is not None else None
         tables = [read_table(p) if p else None for p in (real, synthetic, holdout)]
         status(f"Evaluating {len(tables[1]):,} synthetic rows against {len(tables[0]):,} real.")
         result = run_evaluation(
@@ -493,6 +503,8 @@ def evaluate(
             holdout=tables[2],
             seed=seed,
             figures=report is not None,
+            history=fitted.fit_report_.history if fitted is not None else None,
+            privacy=getattr(fitted, "privacy_report_", None),
         )
         written = [
             p

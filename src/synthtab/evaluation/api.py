@@ -35,6 +35,7 @@ def evaluate(
     constraints: Sequence[Any] | None = None,
     history: Mapping[str, Sequence[float]] | None = None,
     figures: bool = True,
+    privacy: Any = None,
 ) -> Report:
     """Compare ``synthetic`` with the ``real`` training rows on fidelity, utility, privacy.
 
@@ -47,6 +48,8 @@ def evaluate(
     schema, seed, constraints, history : schema (inferred when None), the seed of every
         random draw, constraint objects with ``is_valid(df)``, training loss curves.
     figures : build the plots (needs matplotlib).
+    privacy : the differential-privacy spend of the fit that made ``synthetic``
+        (``synthesizer.privacy_report_``, or its ``to_dict()``), shown in the report.
 
     Examples
     --------
@@ -81,6 +84,8 @@ def evaluate(
         "figure_seconds": ctx.cache.get("figure_seconds", {}),
         "notes": ctx.notes,
     }
+    if privacy is not None:
+        context["privacy"] = privacy.to_dict() if hasattr(privacy, "to_dict") else dict(privacy)
     return Report(results, figs, context)
 
 

@@ -48,10 +48,31 @@ def render_report(report: Any) -> str:
     for section in _SECTIONS:
         results = [r for r in report.results if str(r.family) == section]
         figures = [f for f in report.figures if getattr(f, "section", "") == section]
+        if section == "privacy" and context.get("privacy"):
+            parts.append(_privacy_spend(context["privacy"]))
         if results or figures:
             parts.append(_section(section, results, figures))
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _privacy_spend(spend: dict[str, Any]) -> str:
+    """The differential-privacy budget of the fit: totals, then each part's mechanisms."""
+    rows = "".join(
+        f"<tr><td>{_esc(name)}</td><td>{_number(part.get('epsilon'))}</td>"
+        f"<td>{_number(part.get('delta'))}</td>"
+        f"<td class='note'>{_esc('; '.join(part.get('mechanisms', [])))}</td></tr>"
+        for name, part in spend.get("parts", {}).items()
+    )
+    total = (
+        f"epsilon {_number(spend.get('epsilon_total'))} of {_number(spend.get('epsilon_target'))}"
+        f", delta {_number(spend.get('delta'))} of {_number(spend.get('delta_target'))}"
+    )
+    return (
+        f"<section><h2>Differential privacy</h2><p>The model was fitted under differential "
+        f"privacy: {total} spent.</p><table><tr><th>part</th><th>epsilon</th><th>delta</th>"
+        f"<th>mechanisms</th></tr>{rows}</table></section>"
+    )
 
 
 def _esc(value: Any) -> str:
