@@ -32,6 +32,8 @@ def table() -> pd.DataFrame:
     ("name", "extra"),
     [
         ("gan", TINY),
+        ("cgan", TINY),
+        ("wgan", {**TINY, "critic_pretrain_steps": 0}),
         ("wgan_gp", {**TINY, "critic_pretrain_steps": 0}),
         ("ctgan", {**TINY, "batch_size": 100}),
         ("wcgan", {**TINY, "critic_pretrain_steps": 0}),
