@@ -198,7 +198,8 @@ def association_matrix(ctx: EvalContext, frame: pd.DataFrame) -> np.ndarray:
     for (i, a), (j, b) in itertools.combinations(enumerate(cols), 2):
         if a in num and b in num:
             ok = ~(np.isnan(nums[a]) | np.isnan(nums[b]))
-            value = abs(np.nan_to_num(np.corrcoef(nums[a][ok], nums[b][ok])[0, 1]))
+            with np.errstate(invalid="ignore", divide="ignore"):  # a constant column: 0
+                value = abs(np.nan_to_num(np.corrcoef(nums[a][ok], nums[b][ok])[0, 1]))
         elif a in num or b in num:
             label, number = (b, a) if a in num else (a, b)
             value = correlation_ratio(codes[label], nums[number])
