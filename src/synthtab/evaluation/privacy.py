@@ -14,6 +14,9 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import numpy as np
 import pandas as pd
 
@@ -240,8 +243,9 @@ class AnonymeterRisks(Metric):
         kwargs = {"ori": ori, "syn": syn, "control": control}
         n = min(ANONYMETER_ATTACKS, len(control) - 1)
         half = len(cols) // 2
+        seed = int(ctx.rng.integers(2**31 - 1))
         evaluations = {
-            "singling_out_risk": lambda: singling(**kwargs, n_attacks=n).evaluate(
+            "singling_out_risk": lambda: singling(**kwargs, n_attacks=n, seed=seed).evaluate(
                 mode="univariate"
             ),
             "linkability_risk": lambda: linking(
@@ -253,9 +257,11 @@ class AnonymeterRisks(Metric):
         }
         note = (
             f"anonymeter 1.1.0 on {len(ori):,} rows per table, {n} attacks; "
-            f"inference secret '{secret}'; anonymeter draws its own random numbers"
+            f"inference secret '{secret}'; singling-out's row sample uses polars' own "
+            "unseeded generator, so that risk may vary slightly between runs"
         )
-        return [self._one(name, run(), note) for name, run in evaluations.items()]
+        with _numpy_global_seed(seed):  # anonymeter samples its attacks from numpy's global RNG
+            return [self._one(name, run(), note) for name, run in evaluations.items()]
 
     def _one(self, name: str, evaluation: object, note: str) -> MetricResult:
         risk = evaluation.risk()
@@ -268,3 +274,14 @@ class AnonymeterRisks(Metric):
             extra={"ci_low": low, "ci_high": high},
             note=note,
         )
+
+
+@contextmanager
+def _numpy_global_seed(seed: int) -> Iterator[None]:
+    """Seed numpy's global generator for a block, then put the caller's state back."""
+    saved = np.random.get_state()  # noqa: NPY002 - anonymeter reads the legacy global RNG
+    np.random.seed(seed)  # noqa: NPY002
+    try:
+        yield
+    finally:
+        np.random.set_state(saved)  # noqa: NPY002
