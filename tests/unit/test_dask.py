@@ -111,9 +111,45 @@ def test_fit_from_dataset_uses_a_stated_uniform_sample(synth, tmp_path: Path) ->
     for i in range(3):
         synth.sample(2_000, seed=i).to_parquet(big / f"part-{i}.parquet")
     fitted = fit_from_dataset(Synthesizer("copula", seed=1), big, sample_rows=1_500)
-    note = fitted.fit_report_.notes[-1]
-    assert "uniform random sample of 1,500 of the 6,000 rows" in note
+    notes = " | ".join(fitted.fit_report_.notes)
+    assert "uniform random sample of 1,500 of the 6,000 rows" in notes
+    assert "marginal distributions from all 6,000 rows by map/reduce" in notes
     assert fitted.fit_report_.n_rows == 1_500
+
+
+def _lake_with_rare_facts(folder: Path) -> pd.DataFrame:
+    """Four parts; one row holds a label and an extreme that a small sample misses."""
+    rng = np.random.default_rng(5)
+    parts = []
+    for i in range(4):
+        part = pd.DataFrame(
+            {
+                "x": rng.normal(50.0, 5.0, 5_000).round(2),
+                "city": rng.choice(["north", "south"], 5_000, p=[0.7, 0.3]),
+            }
+        )
+        if i == 3:
+            part.loc[0, ["x", "city"]] = [500.0, "island"]
+        part.to_parquet(folder / f"part-{i}.parquet")
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+@pytest.mark.parametrize("model", ["copula", "marginals"])
+def test_fit_from_dataset_takes_labels_ranges_and_marginals_from_every_row(
+    model: str, tmp_path: Path
+) -> None:
+    from synthtab.io.dask import fit_from_dataset
+
+    full = _lake_with_rare_facts(tmp_path)
+    fitted = fit_from_dataset(Synthesizer(model, seed=0), tmp_path, sample_rows=500)
+    assert fitted.schema_["city"].categories == ("north", "south", "island")
+    assert fitted.schema_["x"].maximum == 500.0
+    assert fitted.model_.grid_.values[-1].max() == 500.0  # the extreme is in the marginal
+    out = fitted.sample(40_000)
+    assert abs(out["x"].median() - full["x"].median()) < 0.5
+    assert abs((out["city"] == "south").mean() - (full["city"] == "south").mean()) < 0.02
+    assert fitted.overrides is None  # the full-scan facts do not become the user's options
 
 
 def test_sample_command_with_a_scheduler(client, synth, tmp_path: Path) -> None:

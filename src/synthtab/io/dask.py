@@ -233,17 +233,46 @@ def fit_from_dataset(
     sample_rows: int = 1_000_000,
     client: Client | None = None,
 ) -> Any:
-    """Fit ``synth`` on a uniform sample of ``sample_rows`` rows of a Parquet dataset.
+    """Fit ``synth`` on a Parquet dataset that may not fit in memory.
 
-    The fit report's notes state the sample size and the dataset's size.
+    The model is fitted on a uniform sample of ``sample_rows`` rows; every
+    label and every numeric range come from a pass over all rows, and
+    ``marginals`` and ``copula`` then take their marginal distributions from
+    all rows by map/reduce (:mod:`synthtab.io.dask_stats`). Under differential
+    privacy only the sample is read (the full-scan facts would not be private).
+    The fit report's notes say which statistics came from where.
 
     >>> fit_from_dataset(Synthesizer("copula"), "big/", sample_rows=10**5)  # doctest: +SKIP
     """
+    from synthtab.io.dask_stats import MAP_REDUCE_MODELS, full_scan_facts, refit_marginals
+
     data, total = read_uniform_sample(path, sample_rows, seed=synth.seed, client=client)
-    synth.fit(data)
-    if len(data) < total:
+    if len(data) >= total or getattr(synth, "privacy", None) is not None:
+        synth.fit(data)
+        if len(data) < total:
+            _note_sample(synth, path, len(data), total, sample_rows)
+        return synth
+    import dask.dataframe as dd
+
+    frame, scheduler = dd.read_parquet(str(path)), client or "threads"
+    user = dict(synth.overrides or {})
+    synth.overrides = {**full_scan_facts(frame, data, scheduler=scheduler), **user}
+    try:
+        synth.fit(data)
+    finally:
+        synth.overrides = user or None
+    _note_sample(synth, path, len(data), total, sample_rows)
+    synth.fit_report_.notes.append(f"labels and numeric ranges from all {total:,} rows")
+    if synth.model_name_ in MAP_REDUCE_MODELS:
+        rows = refit_marginals(synth, frame, scheduler=scheduler)
         synth.fit_report_.notes.append(
-            f"fitted on a uniform random sample of {len(data):,} of the {total:,} rows of "
-            f"'{path}' (sample_rows={sample_rows:,})"
+            f"marginal distributions from all {rows:,} rows by map/reduce (dask)"
         )
     return synth
+
+
+def _note_sample(synth: Any, path: object, rows: int, total: int, asked: int) -> None:
+    synth.fit_report_.notes.append(
+        f"fitted on a uniform random sample of {rows:,} of the {total:,} rows of "
+        f"'{path}' (sample_rows={asked:,})"
+    )

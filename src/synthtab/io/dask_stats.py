@@ -1,0 +1,144 @@
+"""Statistics of a Parquet dataset larger than memory, by map/reduce with dask.dataframe.
+
+:func:`~synthtab.io.dask.fit_from_dataset` fits a model on a uniform sample,
+but a sample misses rare labels and the extremes of numbers. Two passes over
+every row fix what the statistical models learn from the marginals:
+
+1. before the fit, every label of each categorical column (ordered by its
+   count over all rows) and every numeric column's minimum and maximum become
+   the schema, so the encoder knows labels the sample never saw;
+2. after the fit, ``marginals`` and ``copula`` get their per-feature marginal
+   distributions from all rows: the rows are encoded partition by partition
+   and reduced to quantiles (dask's merged per-partition percentiles) and
+   label counts. The copula keeps the dependence it learned from the sample.
+
+>>> facts = full_scan_facts(frame, sample)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synthtab.models.quantiles import QuantileGrid
+from synthtab.schema import infer_schema
+from synthtab.schema.spec import ColumnKind
+
+#: Models whose marginals are refitted from every row.
+MAP_REDUCE_MODELS = ("marginals", "copula")
+
+
+def full_scan_facts(
+    frame: Any, sample: pd.DataFrame, *, scheduler: Any = "threads"
+) -> dict[str, dict[str, Any]]:
+    """Schema facts over all rows: label sets (most frequent first) and numeric bounds."""
+    import dask
+
+    schema = infer_schema(sample)
+    labels = [s.name for s in schema if s.kind is ColumnKind.CATEGORICAL]
+    numbers = [s.name for s in schema if s.kind in (ColumnKind.NUMERIC, ColumnKind.INTEGER)]
+    counts = [frame[c].dropna().value_counts() for c in labels]
+    lows = [frame[c].min() for c in numbers]
+    highs = [frame[c].max() for c in numbers]
+    done = dask.compute(*counts, *lows, *highs, scheduler=scheduler)
+    facts: dict[str, dict[str, Any]] = {}
+    for name, count in zip(labels, done[: len(labels)], strict=True):
+        ordered = count.sort_values(ascending=False, kind="stable").index
+        facts[name] = {"categories": tuple(_scalar(v) for v in ordered)}
+    bounds = done[len(labels) :]
+    for i, name in enumerate(numbers):
+        facts[name] = {"minimum": float(bounds[i]), "maximum": float(bounds[len(numbers) + i])}
+    return facts
+
+
+def refit_marginals(synth: Any, frame: Any, *, scheduler: Any = "threads") -> int:
+    """Replace the fitted model's marginals with those of every row; returns the row count."""
+    encoder, model = synth.encoder_, synth.model_
+    width = encoder.layout.width
+    meta = pd.DataFrame({str(j): pd.Series(dtype="float64") for j in range(width)})
+    encoded = frame.map_partitions(_encode_partition, encoder, synth.seed, meta=meta)
+    if synth.model_name_ == "copula":
+        model.grid_ = _grid(encoded, model.grid_.grid_size, scheduler)
+    else:
+        _refit_independent(model, encoded, scheduler)
+    return int(encoded.shape[0].compute(scheduler=scheduler))
+
+
+def _encode_partition(part: pd.DataFrame, encoder: Any, seed: int) -> pd.DataFrame:
+    # a missing number is filled from the partition's own values; seeded per partition size
+    rng = np.random.default_rng([seed, len(part)])
+    values = encoder.encode(part.reset_index(drop=True), rng=rng).values
+    return pd.DataFrame(values, columns=[str(j) for j in range(values.shape[1])])
+
+
+def _grid(encoded: Any, grid_size: int, scheduler: Any) -> QuantileGrid:
+    """Exact quantiles on a dense candidate set, in two passes over the partitions.
+
+    Pass 1 takes each partition's own quantiles as candidate values; pass 2 counts,
+    in every partition, the values at or below each candidate, which gives the
+    exact distribution function there; the grid is its generalised inverse, so
+    point masses (labels, a spike at zero) stay exact. (dask's merged
+    percentiles mis-order heavily tied columns, so they are not used.)
+    """
+    import dask
+
+    levels = np.linspace(0.0, 1.0, grid_size)
+    parts = encoded.to_delayed()
+    local = dask.compute(
+        *[dask.delayed(_part_quantiles)(p, levels) for p in parts], scheduler=scheduler
+    )
+    candidates = [
+        np.unique(np.concatenate([q[:, f] for q in local])) for f in range(len(encoded.columns))
+    ]
+    counted = dask.compute(
+        *[dask.delayed(_part_counts)(p, candidates) for p in parts], scheduler=scheduler
+    )
+    values = np.empty((grid_size, len(candidates)))
+    for f, cands in enumerate(candidates):
+        below = np.sum([c[f] for c in counted], axis=0)
+        cdf = below / below[-1]
+        values[:, f] = cands[np.minimum(np.searchsorted(cdf, levels, side="left"), len(cands) - 1)]
+    return QuantileGrid(values)
+
+
+def _part_quantiles(part: pd.DataFrame, levels: np.ndarray) -> np.ndarray:
+    if len(part) == 0:
+        return np.empty((0, part.shape[1]))
+    return np.quantile(part.to_numpy(dtype=np.float64), levels, axis=0)
+
+
+def _part_counts(part: pd.DataFrame, candidates: list[np.ndarray]) -> list[np.ndarray]:
+    values = part.to_numpy(dtype=np.float64)
+    return [
+        np.searchsorted(np.sort(values[:, f]), cands, side="right")
+        for f, cands in enumerate(candidates)
+    ]
+
+
+def _refit_independent(model: Any, encoded: Any, scheduler: Any) -> None:
+    """The marginals model: label shares from counts, number grids from quantiles."""
+    import dask
+
+    spans = model.layout_.spans
+    discrete = [int(i) for i in model.discrete_]
+    continuous = [int(i) for i in model.continuous_]
+    counts = [encoded[str(i)].round().value_counts() for i in discrete]
+    done = dask.compute(*counts, scheduler=scheduler)
+    model.cdfs_ = [
+        _cdf(count, spans[i].n_categories) for i, count in zip(discrete, done, strict=True)
+    ]
+    if continuous:
+        cols = encoded[[str(i) for i in continuous]]
+        model.grid_ = _grid(cols, model.grid_.grid_size, scheduler)
+
+
+def _cdf(count: pd.Series, n_categories: int) -> np.ndarray:
+    codes = np.clip(count.index.to_numpy(dtype=np.int64), 0, n_categories - 1)
+    totals = np.bincount(codes, weights=count.to_numpy(dtype=np.float64), minlength=n_categories)
+    return np.cumsum(totals) / totals.sum()
+
+
+def _scalar(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
