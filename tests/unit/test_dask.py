@@ -165,3 +165,14 @@ def test_sample_command_with_a_scheduler(client, synth, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"Wrote 40,000 rows × 3 columns to {out} in ")
     pd.testing.assert_frame_equal(pd.read_parquet(out), synth.sample(40_000))
+
+
+def test_fit_from_dataset_runs_its_passes_on_the_cluster(client, tmp_path: Path) -> None:
+    from synthtab.io.dask import fit_from_dataset
+
+    _lake_with_rare_facts(tmp_path)
+    fitted = fit_from_dataset(
+        Synthesizer("copula", seed=0), tmp_path, sample_rows=500, client=client
+    )
+    assert "island" in fitted.schema_["city"].categories
+    assert "by map/reduce (dask)" in fitted.fit_report_.notes[-1]

@@ -39,18 +39,30 @@ def full_scan_facts(
     schema = infer_schema(sample)
     labels = [s.name for s in schema if s.kind is ColumnKind.CATEGORICAL]
     numbers = [s.name for s in schema if s.kind in (ColumnKind.NUMERIC, ColumnKind.INTEGER)]
-    counts = [frame[c].dropna().value_counts() for c in labels]
-    lows = [frame[c].min() for c in numbers]
-    highs = [frame[c].max() for c in numbers]
-    done = dask.compute(*counts, *lows, *highs, scheduler=scheduler)
+    parts = frame[labels + numbers].to_delayed()
+    # per-partition reductions combined here: no shuffle, so any scheduler will do
+    local = dask.compute(
+        *[dask.delayed(_part_facts)(p, labels, numbers) for p in parts], scheduler=scheduler
+    )
     facts: dict[str, dict[str, Any]] = {}
-    for name, count in zip(labels, done[: len(labels)], strict=True):
+    for k, name in enumerate(labels):
+        count = pd.concat([part[0][k] for part in local]).groupby(level=0).sum()
         ordered = count.sort_values(ascending=False, kind="stable").index
         facts[name] = {"categories": tuple(_scalar(v) for v in ordered)}
-    bounds = done[len(labels) :]
-    for i, name in enumerate(numbers):
-        facts[name] = {"minimum": float(bounds[i]), "maximum": float(bounds[len(numbers) + i])}
+    for k, name in enumerate(numbers):
+        lows = [part[1][k] for part in local if not np.isnan(part[1][k])]
+        highs = [part[2][k] for part in local if not np.isnan(part[2][k])]
+        if lows:
+            facts[name] = {"minimum": float(min(lows)), "maximum": float(max(highs))}
     return facts
+
+
+def _part_facts(
+    part: pd.DataFrame, labels: list[str], numbers: list[str]
+) -> tuple[list[pd.Series], list[float], list[float]]:
+    counts = [part[c].dropna().value_counts() for c in labels]
+    values = [pd.to_numeric(part[c], errors="coerce") for c in numbers]
+    return counts, [float(v.min()) for v in values], [float(v.max()) for v in values]
 
 
 def refit_marginals(synth: Any, frame: Any, *, scheduler: Any = "threads") -> int:
@@ -124,14 +136,19 @@ def _refit_independent(model: Any, encoded: Any, scheduler: Any) -> None:
     spans = model.layout_.spans
     discrete = [int(i) for i in model.discrete_]
     continuous = [int(i) for i in model.continuous_]
-    counts = [encoded[str(i)].round().value_counts() for i in discrete]
-    done = dask.compute(*counts, scheduler=scheduler)
+    parts = encoded[[str(i) for i in discrete]].to_delayed() if discrete else []
+    local = dask.compute(*[dask.delayed(_part_codes)(p) for p in parts], scheduler=scheduler)
     model.cdfs_ = [
-        _cdf(count, spans[i].n_categories) for i, count in zip(discrete, done, strict=True)
+        _cdf(pd.concat([c[k] for c in local]).groupby(level=0).sum(), spans[i].n_categories)
+        for k, i in enumerate(discrete)
     ]
     if continuous:
         cols = encoded[[str(i) for i in continuous]]
         model.grid_ = _grid(cols, model.grid_.grid_size, scheduler)
+
+
+def _part_codes(part: pd.DataFrame) -> list[pd.Series]:
+    return [part[c].round().value_counts() for c in part.columns]
 
 
 def _cdf(count: pd.Series, n_categories: int) -> np.ndarray:
