@@ -9,7 +9,9 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from synthtab import Condition, Synthesizer  # noqa: E402
+from synthtab.encoding.layout import Activation, Layout, Span  # noqa: E402
 from synthtab.errors import InvalidParameterError  # noqa: E402
+from synthtab.models.neural.layers import OutputHead  # noqa: E402
 from synthtab.models.neural.losses import gradient_penalty  # noqa: E402
 from synthtab.models.neural.networks import Critic  # noqa: E402
 from synthtab.models.neural.trainer import EpochStatus  # noqa: E402
@@ -48,6 +50,52 @@ def test_gradient_penalty_is_zero_for_a_critic_with_unit_gradient() -> None:
         critic.weight[:] = torch.tensor([[0.6, 0.8]])  # |grad| = 1 everywhere
     penalty, _ = gradient_penalty(critic, torch.randn(4, 2), torch.randn(4, 2))
     assert float(penalty.detach()) == pytest.approx(0.0, abs=1e-10)
+
+
+def _mixed_layout() -> Layout:
+    return Layout(
+        (
+            Span("a", "value", 1, Activation.TANH),
+            Span("a", "mode", 3, Activation.SOFTMAX, n_categories=3),
+            Span("b", "code", 1, Activation.SIGMOID),
+            Span("c", "label", 5, Activation.SOFTMAX, n_categories=5),
+            Span("d", "label", 2, Activation.SOFTMAX, n_categories=2),
+        )
+    )
+
+
+def test_output_head_activates_every_span_in_layout_order() -> None:
+    head = OutputHead(_mixed_layout())
+    raw = (10 * torch.randn(64, 12, generator=torch.Generator().manual_seed(0))).requires_grad_()
+    out = head(raw)
+    assert torch.allclose(out[:, 0], torch.tanh(raw[:, 0]))
+    assert torch.allclose(out[:, 4], torch.sigmoid(raw[:, 4]))
+    for block in (slice(1, 4), slice(5, 10), slice(10, 12)):  # relaxed one-hot per block
+        assert torch.all(out[:, block] >= 0)
+        assert torch.allclose(out[:, block].sum(dim=1), torch.ones(64), atol=1e-5)
+    out[:, 5].sum().backward()  # gradients reach the block's raw scores, and only them
+    assert raw.grad[:, 5:10].abs().sum() > 0
+    assert raw.grad[:, [0, 1, 2, 3, 4, 10, 11]].abs().sum() == 0
+
+
+def test_output_head_relaxed_labels_follow_the_softmax() -> None:
+    head = OutputHead(_mixed_layout())
+    logits = torch.tensor([0.0, 1.0, 2.0, -1.0, 0.5])
+    raw = torch.zeros(20_000, 12)
+    raw[:, 5:10] = logits
+    torch.manual_seed(0)
+    chosen = head(raw)[:, 5:10].argmax(dim=1)  # Gumbel-max: the argmax is a softmax draw
+    shares = torch.bincount(chosen, minlength=5) / 20_000
+    assert torch.allclose(shares, torch.softmax(logits, 0), atol=0.015)
+
+
+def test_output_head_draws_exact_one_hot_labels_when_sampling() -> None:
+    head = OutputHead(_mixed_layout())
+    raw = torch.randn(50, 12, generator=torch.Generator().manual_seed(1))
+    out = head(raw, sample=True, generator=torch.Generator().manual_seed(2))
+    for block in (slice(1, 4), slice(5, 10), slice(10, 12)):
+        assert torch.equal(out[:, block].sum(dim=1), torch.ones(50))
+        assert set(out[:, block].unique().tolist()) <= {0.0, 1.0}
 
 
 @pytest.mark.parametrize("name", ["cgan", "wcgan"])
@@ -165,3 +213,33 @@ def test_torch_threads_are_set_for_training_and_restored(people: pd.DataFrame) -
     synth.fit(people, callback=lambda status: seen.append(torch.get_num_threads()))
     assert seen == [1]
     assert torch.get_num_threads() == before
+
+
+def test_vae_cross_entropy_of_all_blocks_matches_one_block_at_a_time() -> None:
+    from torch.nn import functional as F  # noqa: N812
+
+    from synthtab.models.neural.vae import _Spans
+
+    layout = _mixed_layout()
+    spans = _Spans(layout)
+    gen = torch.Generator().manual_seed(3)
+    raw = torch.randn(40, layout.width, generator=gen)
+    batch = torch.zeros(40, layout.width)
+    for block in spans.softmax:  # a one-hot label per block, as the encoder writes them
+        labels = torch.randint(block.stop - block.start, (40,), generator=gen)
+        batch[torch.arange(40), block.start + labels] = 1.0
+    expected = sum(
+        F.cross_entropy(raw[:, b], batch[:, b].argmax(dim=1), reduction="sum")
+        for b in spans.softmax
+    )
+    assert torch.allclose(spans.cross_entropy(raw, batch), expected, rtol=1e-5)
+
+
+def test_lazy_gradient_penalty_weighs_every_kth_critic_update_k_times() -> None:
+    from types import SimpleNamespace
+
+    from synthtab.models.neural.gan_steps import GANSteps
+
+    steps = GANSteps.__new__(GANSteps)  # only the schedule is under test
+    steps.params, steps.critic_updates = SimpleNamespace(gp_weight=10.0, gp_interval=3), 0
+    assert [steps._penalty_weight() for _ in range(7)] == [30.0, 0, 0, 30.0, 0, 0, 30.0]

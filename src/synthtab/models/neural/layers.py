@@ -99,12 +99,6 @@ class SpanGrid:
         uniform = torch.rand(shape, generator=generator, device=like.device, dtype=like.dtype)
         return -torch.log(-torch.log(uniform.clamp_(1e-10, 1.0 - 1e-7)))
 
-    def relaxed(self, raw: torch.Tensor) -> torch.Tensor:
-        """Gumbel-softmax of every block at temperature :data:`GUMBEL_TAU`."""
-        logits = self.gather(raw)
-        noisy = (logits + self.gumbel(logits.shape, logits)) / GUMBEL_TAU
-        return torch.softmax(noisy, dim=-1)
-
     def drawn(self, raw: torch.Tensor, generator: Any = None) -> torch.Tensor:
         """One-hot labels drawn from each block's softmax (Gumbel-max)."""
         logits = self.gather(raw)
@@ -113,32 +107,79 @@ class SpanGrid:
 
 
 class OutputHead(nn.Module):
-    """Applies each span's activation to raw generator scores."""
+    """Applies each span's activation to raw generator scores.
+
+    While training, the one-hot blocks get a Gumbel-softmax computed per block
+    on the flat features (:func:`segment_logsumexp`), and the activated parts
+    are put back in layout order by one permutation. The padded grid of
+    :class:`SpanGrid` would compute on ``blocks x widest`` cells, five times
+    the real features on adult.
+    """
 
     def __init__(self, layout: Layout) -> None:
         super().__init__()
         self.layout = layout
         act = [s.activation for s in layout.spans]
-        self._tanh = _feature_index(layout, [a == Activation.TANH for a in act])
-        self._sigmoid = _feature_index(layout, [a == Activation.SIGMOID for a in act])
         self._softmax = [layout.slice_of(i) for i, a in enumerate(act) if a == Activation.SOFTMAX]
         self.grid = SpanGrid(self._softmax)
+        tanh = _feature_index(layout, [a == Activation.TANH for a in act])
+        sigmoid = _feature_index(layout, [a == Activation.SIGMOID for a in act])
+        soft = [torch.arange(b.start, b.stop) for b in self._softmax]
+        blocks = [torch.full((b.stop - b.start,), i) for i, b in enumerate(self._softmax)]
+        order = torch.cat([tanh, sigmoid, *soft]).long()
+        # Index tensors follow the module's device; they are not weights, so not saved.
+        self.register_buffer("tanh_index", tanh, persistent=False)
+        self.register_buffer("sigmoid_index", sigmoid, persistent=False)
+        self.register_buffer("softmax_index", order[tanh.numel() + sigmoid.numel() :], False)
+        self.register_buffer("block_of", torch.cat([torch.empty(0).long(), *blocks]), False)
+        self.register_buffer("layout_order", torch.argsort(order), persistent=False)
 
     def forward(
         self, raw: torch.Tensor, *, sample: bool = False, generator: torch.Generator | None = None
     ) -> torch.Tensor:
         """Activated output; ``sample=True`` draws hard one-hot labels from ``generator``."""
+        if sample:
+            return self._drawn(raw, generator)
+        parts = [
+            torch.tanh(raw.index_select(1, self.tanh_index)),
+            torch.sigmoid(raw.index_select(1, self.sigmoid_index)),
+            self._relaxed(raw.index_select(1, self.softmax_index)),
+        ]
+        return torch.cat(parts, dim=1).index_select(1, self.layout_order)
+
+    def _relaxed(self, logits: torch.Tensor) -> torch.Tensor:
+        """Gumbel-softmax of every block at temperature :data:`GUMBEL_TAU`."""
+        if logits.shape[1] == 0:
+            return logits
+        scores = (logits + self.grid.gumbel(logits.shape, logits)) / GUMBEL_TAU
+        normaliser = segment_logsumexp(scores, self.block_of, len(self._softmax))
+        return torch.exp(scores - normaliser.index_select(1, self.block_of))
+
+    def _drawn(self, raw: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
         out = raw.clone()
-        out[:, self._tanh] = torch.tanh(raw[:, self._tanh])
-        out[:, self._sigmoid] = torch.sigmoid(raw[:, self._sigmoid])
+        out[:, self.tanh_index] = torch.tanh(raw[:, self.tanh_index])
+        out[:, self.sigmoid_index] = torch.sigmoid(raw[:, self.sigmoid_index])
         if not self.grid.empty:
-            labels = self.grid.drawn(raw, generator) if sample else self.grid.relaxed(raw)
-            self.grid.scatter(out, labels)
+            self.grid.scatter(out, self.grid.drawn(raw, generator))
         return out
 
     def softmax_blocks(self) -> list[slice]:
         """The one-hot blocks of the layout, in order."""
         return list(self._softmax)
+
+
+def segment_logsumexp(x: torch.Tensor, block_of: torch.Tensor, blocks: int) -> torch.Tensor:
+    """``(rows, blocks)`` log-sum-exp of the features of each block (``block_of[j]``: feature j's).
+
+    A segment reduction (one ``scatter_reduce``, one ``index_add``) over the flat
+    features: it works under ``torch.func.vmap``, and costs the real features only.
+    """
+    rows = x.shape[0]
+    with torch.no_grad():  # the shift keeps exp finite; the result does not depend on it
+        top = x.new_full((rows, blocks), -torch.inf)
+        top = top.scatter_reduce(1, block_of.expand(rows, -1), x, "amax")
+    shifted = torch.exp(x - top.index_select(1, block_of))
+    return top + torch.log(x.new_zeros(rows, blocks).index_add(1, block_of, shifted))
 
 
 def one_hot_draw(logits: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:

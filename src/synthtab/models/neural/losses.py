@@ -61,7 +61,7 @@ def critic_loss(
             real_score, torch.ones_like(real_score)
         ) + F.binary_cross_entropy_with_logits(fake_score, torch.zeros_like(fake_score))
         return CriticLoss(total, distance.detach())
-    if kind is LossKind.CLIP:
+    if kind is LossKind.CLIP or gp_weight == 0.0:
         return CriticLoss(-distance, distance.detach())
     penalty, interpolates = gradient_penalty(critic, real, fake, pac=pac)
     return CriticLoss(-distance + gp_weight * penalty, distance.detach(), penalty, interpolates)

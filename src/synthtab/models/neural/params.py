@@ -72,6 +72,11 @@ class GANParams(TrainingParams):
     critic_pretrain_steps: int = param(0, Int(0), doc="extra critic updates before the first")
     clip_value: float = param(0.01, _POSITIVE, doc="weight clipping bound c (loss='clip')")
     gp_weight: float = param(10.0, Real(0.0), doc="gradient penalty weight (loss='gp')")
+    gp_interval: int = param(
+        1,
+        Int(1),
+        doc="penalise every k-th critic update, weighted k times (lazy; DP training: every)",
+    )
     pac: int = param(1, Int(1), doc="rows the critic judges together (PacGAN)")
     critic_dropout: float = param(0.0, _UNIT_OPEN)
 

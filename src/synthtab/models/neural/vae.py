@@ -17,13 +17,12 @@ import numpy as np
 import torch
 from torch import nn
 from torch.func import functional_call
-from torch.nn import functional as F  # noqa: N812
 
 from synthtab.encoding.base import State
 from synthtab.encoding.layout import Activation, EncodedTable, EncodingStyle, Layout
 from synthtab.models.base import Capabilities, FitReport
 from synthtab.models.neural.base import NeuralModel
-from synthtab.models.neural.layers import mlp, one_hot_draw
+from synthtab.models.neural.layers import mlp, one_hot_draw, segment_logsumexp
 from synthtab.models.neural.params import VAEParams
 from synthtab.models.neural.private import (
     DPPlan,
@@ -70,9 +69,9 @@ class _Decoder(nn.Module):
 
 
 class _Spans:
-    """Feature indices of the continuous parts and slices of the one-hot parts."""
+    """Feature indices of the continuous parts and of the one-hot blocks (flat, with block ids)."""
 
-    def __init__(self, layout: Layout) -> None:
+    def __init__(self, layout: Layout, device: torch.device | str = "cpu") -> None:
         self.tanh, self.sigmoid, self.softmax = [], [], []
         for i, span in enumerate(layout.spans):
             block = layout.slice_of(i)
@@ -82,9 +81,15 @@ class _Spans:
                 self.sigmoid.extend(range(block.start, block.stop))
             else:
                 self.tanh.extend(range(block.start, block.stop))
-        self.continuous = torch.as_tensor(sorted(self.tanh + self.sigmoid), dtype=torch.long)
-        self.tanh_t = torch.as_tensor(self.tanh, dtype=torch.long)
-        self.sigmoid_t = torch.as_tensor(self.sigmoid, dtype=torch.long)
+        continuous = sorted(self.tanh + self.sigmoid)
+        sigmoid = set(self.sigmoid)
+        widths = [b.stop - b.start for b in self.softmax]
+        self.continuous = _index(continuous, device)
+        self.is_sigmoid = torch.as_tensor([j in sigmoid for j in continuous], device=device)
+        self.tanh_t, self.sigmoid_t = _index(self.tanh, device), _index(self.sigmoid, device)
+        features = [j for b in self.softmax for j in range(b.start, b.stop)]
+        self.softmax_index = _index(features, device)
+        self.block_of = _index(np.repeat(np.arange(len(widths)), widths), device)
 
     def means(self, raw: torch.Tensor) -> torch.Tensor:
         """Continuous parts squashed into the encoder's ranges."""
@@ -92,6 +97,24 @@ class _Spans:
         out[:, self.tanh_t] = torch.tanh(raw[:, self.tanh_t])
         out[:, self.sigmoid_t] = torch.sigmoid(raw[:, self.sigmoid_t])
         return out
+
+    def continuous_means(self, raw: torch.Tensor) -> torch.Tensor:
+        """The squashed continuous features only, in :attr:`continuous` order."""
+        values = raw.index_select(1, self.continuous)
+        return torch.where(self.is_sigmoid, torch.sigmoid(values), torch.tanh(values))
+
+    def cross_entropy(self, raw: torch.Tensor, batch: torch.Tensor) -> torch.Tensor:
+        """Summed cross-entropy of every one-hot block (a segment log-sum-exp, no loop)."""
+        if not self.softmax:
+            return raw.new_zeros(())
+        logits = raw.index_select(1, self.softmax_index)
+        targets = batch.index_select(1, self.softmax_index)  # one-hot per block
+        normaliser = segment_logsumexp(logits, self.block_of, len(self.softmax))
+        return normaliser.sum() - (logits * targets).sum()
+
+
+def _index(values: Any, device: torch.device | str) -> torch.Tensor:
+    return torch.as_tensor(np.asarray(values, dtype=np.int64), device=device)
 
 
 class _ELBO(nn.Module):
@@ -108,13 +131,11 @@ class _ELBO(nn.Module):
         z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
         raw = self.decoder(z)
         idx = self.spans.continuous
-        sigma = self.decoder.sigma[idx]
-        means = self.spans.means(raw)[:, idx]
-        squared = ((batch[:, idx] - means) ** 2) / (2 * sigma**2)
+        sigma = self.decoder.sigma.index_select(0, idx)
+        means = self.spans.continuous_means(raw)
+        squared = ((batch.index_select(1, idx) - means) ** 2) / (2 * sigma**2)
         recon = squared.sum() + len(batch) * torch.log(sigma).sum()
-        for block in self.spans.softmax:
-            target = batch[:, block].argmax(dim=1)
-            recon = recon + F.cross_entropy(raw[:, block], target, reduction="sum")
+        recon = recon + self.spans.cross_entropy(raw, batch)
         kl = -0.5 * torch.sum(1 + logvar - mu**2 - logvar.exp())
         return recon, kl
 
@@ -160,7 +181,9 @@ class VAEModel(NeuralModel):
         """One Adam step on a batch: plain, or DP-SGD on a Poisson sample."""
         p: Any = self.params
         net = self.elbo_
-        optimizer = torch.optim.Adam(net.parameters(), lr=p.lr, weight_decay=p.weight_decay)
+        optimizer = torch.optim.Adam(
+            net.parameters(), lr=p.lr, weight_decay=p.weight_decay, fused=True
+        )
         self.dp_: PrivateGradients | None = None
         if self.privacy_ is not None:
             budget = self.privacy_
@@ -209,7 +232,7 @@ class VAEModel(NeuralModel):
     def _build(self) -> None:
         p: Any = self.params
         width = self.layout_.width  # type: ignore[union-attr]
-        self.spans_ = _Spans(self.layout_)  # type: ignore[arg-type]
+        self.spans_ = _Spans(self.layout_, self.device)  # type: ignore[arg-type]
         self.encoder_ = _Encoder(width, p.encoder_dims, p.latent_dim).to(self.device)
         self.decoder_ = _Decoder(p.latent_dim, p.decoder_dims, width).to(self.device)
         self.elbo_ = _ELBO(self.encoder_, self.decoder_, self.spans_)
