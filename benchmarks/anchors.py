@@ -205,6 +205,8 @@ def fit_sample_ours(
 
     >>> run = fit_sample_ours("trees", train, 1_000)  # doctest: +SKIP
     """
+    import sklearn.mixture  # noqa: F401  (SDV imports it before its timer; synthtab in fit)
+
     from synthtab import Synthesizer
 
     synthesizer = Synthesizer(model, seed=seed, **params)

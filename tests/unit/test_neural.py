@@ -243,3 +243,32 @@ def test_lazy_gradient_penalty_weighs_every_kth_critic_update_k_times() -> None:
     steps = GANSteps.__new__(GANSteps)  # only the schedule is under test
     steps.params, steps.critic_updates = SimpleNamespace(gp_weight=10.0, gp_interval=3), 0
     assert [steps._penalty_weight() for _ in range(7)] == [30.0, 0, 0, 30.0, 0, 0, 30.0]
+
+
+def test_label_conditioned_training_draws_classes_by_log_frequency() -> None:
+    from synthtab.models.neural.gan_steps import RowSampler
+
+    codes = np.repeat([[0], [1]], [900, 100], axis=0)  # a 10 % class
+    rows = RowSampler(codes, by_label=True).draw(len(codes), 200_000, np.random.default_rng(0))
+    rare_share = float(np.mean(codes[rows, 0] == 1))
+    expected = np.log1p(100) / (np.log1p(100) + np.log1p(900))
+    assert rare_share == pytest.approx(expected, abs=0.005)  # ~0.40, not 0.10
+    assert len(np.unique(rows[codes[rows, 0] == 1])) == 100  # every rare row is used
+    plain = RowSampler(codes, by_label=False).draw(len(codes), 200_000, np.random.default_rng(0))
+    assert float(np.mean(codes[plain, 0] == 1)) == pytest.approx(0.1, abs=0.005)
+
+
+def test_validation_gap_sees_a_lost_spike_that_means_and_spreads_miss() -> None:
+    from synthtab.models.neural.base import marginal_gap
+
+    rng = np.random.default_rng(0)
+    real = np.where(rng.random(4_000) < 0.5, 0.0, rng.normal(0, np.sqrt(2), 4_000))[:, None]
+    smooth = rng.normal(0, 1, 4_000)[:, None]  # same mean and spread, no spike at 0
+    assert abs(real.std() - smooth.std()) < 0.05
+    assert marginal_gap(real, rng.permutation(real)) == 0.0
+    assert marginal_gap(real, smooth) > 0.1
+    assert marginal_gap(real, real + 0.5) == pytest.approx(0.5)
+    groups = np.repeat([0, 1], 2_000)  # within groups: group 1 shifted by 1 -> half of 1
+    shifted = real.copy()
+    shifted[groups == 1] += 1.0
+    assert marginal_gap(real, shifted, groups) == pytest.approx(0.5)

@@ -23,7 +23,7 @@ from synthtab.encoding.base import State
 from synthtab.encoding.layout import EncodedTable, EncodingStyle
 from synthtab.errors import InvalidParameterError
 from synthtab.models.base import Capabilities, FitReport
-from synthtab.models.neural.base import NeuralModel, moment_gap
+from synthtab.models.neural.base import NeuralModel, marginal_gap
 from synthtab.models.neural.conditioning import (
     ConditionVectors,
     LabelSampler,
@@ -206,11 +206,17 @@ class GANModel(NeuralModel):
 
     def _validation_gap(self, validation: np.ndarray, rng: np.random.Generator) -> float:
         self.generator_.eval()
+        groups = None
         with torch.inference_mode():
-            cond = self.condition_for_generation(len(validation), rng, None)
+            if self.labels_ is not None:  # each class against its own generated rows
+                codes = self.labels_.vectors.labels(validation)
+                groups = np.unique(codes, axis=0, return_inverse=True)[1].reshape(-1)
+                cond = self.labels_.vectors.vectors(codes)
+            else:
+                cond = self.condition_for_generation(len(validation), rng, None)
             fake = self.generate(cond, len(validation)).cpu().numpy()
         self.generator_.train()
-        return moment_gap(validation, fake)
+        return marginal_gap(validation, fake, groups)
 
     def _sample(self, n: int, *, rng: np.random.Generator, condition: Any) -> np.ndarray:
         self.generator_.eval()

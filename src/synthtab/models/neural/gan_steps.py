@@ -38,6 +38,7 @@ class GANSteps:
             self.sampler = TrainingBySampling(vectors, train)
         elif vectors is not None:
             self.codes = vectors.labels(train)
+        self.rows = RowSampler(self.codes, by_label=p.label_sampling == "log_frequency")
         self.pretrain = p.critic_pretrain_steps
         self.critic_updates = 0
 
@@ -83,7 +84,7 @@ class GANSteps:
         if self.sampler is not None:
             cond, span, rows = self.sampler.draw(n, self.rng)
             return self.data[rows], torch.as_tensor(cond, device=device), torch.as_tensor(span)
-        rows = self.rng.integers(len(self.data), size=n)
+        rows = self.rows.draw(len(self.data), n, self.rng)
         if self.codes is None:
             return self.data[rows], None, None
         cond = self.model.vectors_.vectors(self.codes[rows])  # type: ignore[union-attr]
@@ -140,6 +141,31 @@ class GANSteps:
         self.opt_g.step()
         self.critic.requires_grad_(True)
         return loss.detach()
+
+
+class RowSampler:
+    """Training rows of a label-conditioned GAN: uniform, or label combinations by log-frequency.
+
+    By log-frequency (CTGAN's weighting, here over the joint labels of cgan/wcgan), a class
+    with 25 % of the rows is drawn in about half the batches: the generator learns the rare
+    class's rows as well as the common one's, and sampling still follows the real label
+    frequencies (the label sampler holds those).
+    """
+
+    def __init__(self, codes: np.ndarray | None, *, by_label: bool) -> None:
+        self.cumulative = None
+        if codes is not None and by_label:
+            _, combo, counts = np.unique(codes, axis=0, return_inverse=True, return_counts=True)
+            combo = combo.reshape(-1)
+            weights = np.log1p(counts)[combo] / counts[combo]
+            self.cumulative = np.cumsum(weights / weights.sum())
+
+    def draw(self, rows: int, n: int, rng: np.random.Generator) -> np.ndarray:
+        """``n`` row indices out of ``rows``."""
+        if self.cumulative is None:
+            return rng.integers(rows, size=n)
+        picks = np.searchsorted(self.cumulative, rng.random(n), side="right")
+        return np.minimum(picks, rows - 1)
 
 
 class Drawn(NamedTuple):

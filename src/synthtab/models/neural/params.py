@@ -58,6 +58,11 @@ class GANParams(TrainingParams):
     condition_columns: tuple[str, ...] | None = param(
         None, Optional(Sequence(Text())), doc="label columns of cgan/wcgan (default: the last)"
     )
+    label_sampling: str = param(
+        "log_frequency",
+        OneOf(("data", "log_frequency")),
+        doc="cgan/wcgan training rows: as in the data, or label combinations by log-frequency",
+    )
     embedding_dim: int = param(128, Int(1), doc="size of the noise vector")
     generator_dims: tuple[int, ...] = param((256, 256, 256), Sequence(Int(1)))
     critic_dims: tuple[int, ...] = param((256, 256, 256), Sequence(Int(1)))
