@@ -7,7 +7,8 @@ Run from the repository root, in the benchmark environment (``bash scripts/bench
     .bench-venv/bin/python benchmarks/bench_neural.py --models sdv-ctgan sdv-tvae
 
 adult, 80/20 split stratified on income; every model fits the same training rows and
-samples as many. torch uses 2 threads. Columns: fit and sample seconds (wall clock) and
+samples as many, on 2 torch threads (``--threads``); ``--seeds`` repeats each fit with
+other model seeds and adds mean +- sd. Columns: fit and sample seconds (wall clock) and
 the fit's CPU seconds; column shapes (1 best), mean correlation difference (0 best),
 detection AUC (0.5 best) and synthtab's overall fidelity from ``synthtab.evaluate``; the
 AUC on the real holdout of a classifier trained on the synthetic rows, and its ratio to
@@ -20,8 +21,10 @@ from __future__ import annotations
 
 import argparse
 
+import anchors
 import pandas as pd
 from anchors import (
+    TORCH_THREADS,
     AnchorRun,
     fit_sample_ours,
     fit_sample_sdv,
@@ -40,6 +43,7 @@ MODELS = {
 }
 COLUMNS = [
     ("model", "name", ""),
+    ("seed", "seed", ""),
     ("fit s", "fit_s", ".1f"),
     ("fit CPU s", "fit_cpu_s", ".1f"),
     ("sample s", "sample_s", ".2f"),
@@ -53,7 +57,7 @@ COLUMNS = [
 ]
 
 
-def run(key: str, train: pd.DataFrame, epochs: int, seed: int) -> AnchorRun | None:
+def run(key: str, train: pd.DataFrame, epochs: int, seed: int, threads: int) -> AnchorRun | None:
     """Fit and sample one model; None, with a printed note, when it is unavailable."""
     source, kind = MODELS[key]
     if source == "sdv":
@@ -62,11 +66,24 @@ def run(key: str, train: pd.DataFrame, epochs: int, seed: int) -> AnchorRun | No
             return None
         return fit_sample_sdv(kind, train, len(train), epochs=epochs, seed=seed)
     try:
-        # two torch threads, as SDV gets: the comparison is "on 2 CPU cores"
-        return fit_sample_ours(kind, train, len(train), seed=seed, epochs=epochs, threads=2)
+        # as many torch threads as SDV gets: the comparison is "on 2 CPU cores"
+        return fit_sample_ours(kind, train, len(train), seed=seed, epochs=epochs, threads=threads)
     except UnknownNameError as exc:
         print(f"note: {key} skipped: synthtab has no model '{kind}' yet ({exc})")
         return None
+
+
+def summary(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Mean and standard deviation over the seeds of each model."""
+    frame = pd.DataFrame(rows)
+    out = []
+    for name, group in frame.groupby("name", sort=False):
+        row: dict[str, object] = {"name": name, "seed": f"{len(group)} seeds"}
+        for _, key, _ in COLUMNS[2:]:
+            values = pd.to_numeric(group[key], errors="coerce")
+            row[key] = f"{values.mean():.3f} +- {values.std(ddof=1) if len(group) > 1 else 0:.3f}"
+        out.append(row)
+    return out
 
 
 def main() -> None:
@@ -74,31 +91,39 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--rows", type=int, default=None, help="cap the training rows")
     parser.add_argument("--models", nargs="+", choices=list(MODELS), default=list(MODELS))
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="model seeds")
+    parser.add_argument("--split-seed", type=int, default=0, help="seed of the 80/20 split")
+    parser.add_argument("--threads", type=int, default=TORCH_THREADS, help="torch threads")
     args = parser.parse_args()
+    anchors.TORCH_THREADS = args.threads
     limit_torch_threads()
-    train, holdout = split_adult(load_adult(), rows=args.rows, seed=args.seed)
+    train, holdout = split_adult(load_adult(), rows=args.rows, seed=args.split_seed)
     real_auc = holdout_scores(train, holdout)["auc"]
     print(
         f"adult: {len(train):,} train / {len(holdout):,} holdout rows; {args.epochs} epochs; "
-        f"AUC trained on the real rows {real_auc:.3f}\n"
+        f"{args.threads} torch threads; AUC trained on the real rows {real_auc:.3f}\n"
     )
     rows = []
-    for key in args.models:
-        print(f"fitting {key} ...", flush=True)
-        result = run(key, train, args.epochs, args.seed)
-        if result is None:
-            continue
-        row = {
-            "name": result.name,
-            "fit_s": result.fit_seconds,
-            "fit_cpu_s": result.fit_cpu_seconds,
-            "sample_s": result.sample_seconds,
-            **synthetic_scores(train, holdout, result.data, real_auc),
-        }
-        rows.append(row)
-        print(format_table([row], COLUMNS), flush=True)
+    for seed in args.seeds:
+        for key in args.models:
+            print(f"fitting {key} (seed {seed}) ...", flush=True)
+            result = run(key, train, args.epochs, seed, args.threads)
+            if result is None:
+                continue
+            row = {
+                "name": result.name,
+                "seed": seed,
+                "fit_s": result.fit_seconds,
+                "fit_cpu_s": result.fit_cpu_seconds,
+                "sample_s": result.sample_seconds,
+                **synthetic_scores(train, holdout, result.data, real_auc),
+            }
+            rows.append(row)
+            print(format_table([row], COLUMNS), flush=True)
     print("\n" + format_table(rows, COLUMNS))
+    if len(args.seeds) > 1:
+        print("\nmean +- standard deviation over the seeds\n")
+        print(format_table(summary(rows), [(h, k, "") for h, k, _ in COLUMNS]))
 
 
 if __name__ == "__main__":
