@@ -12,7 +12,10 @@ income class through ``Condition``. Printed per model, seed and class: the share
 rows that carry the asked class (the target is 100 %), and the two-sample
 Kolmogorov-Smirnov statistic between the synthetic rows' age and hours-per-week and
 the real training rows of that class (the target is under 0.1), with the fit time.
-torch runs on one thread per model. It prints figures; it asserts nothing.
+Each fit keeps its best epoch by the model's validation signal (``patience`` = the
+epochs: a 1-D Wasserstein gap class by class on 10 % held-out rows; a vanilla GAN's
+last epoch swings); ``--last-epoch`` keeps the last one instead. torch runs on one
+thread per model. It prints figures; it asserts nothing.
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--rows", type=int, default=5_000, help="rows sampled per class")
     parser.add_argument("--set", nargs="+", default=[], help="model parameters as name=value")
+    parser.add_argument("--last-epoch", action="store_true", help="no best-epoch selection")
     args = parser.parse_args()
     epochs = args.epochs * len(args.models) if len(args.epochs) == 1 else args.epochs
     if len(epochs) != len(args.models):
@@ -87,7 +91,9 @@ def main() -> None:
     for model, model_epochs in zip(args.models, epochs, strict=True):
         for seed in args.seeds:
             print(f"fitting {model} ({model_epochs} epochs, seed {seed}) ...", flush=True)
-            results += conditional_rows(model, train, model_epochs, seed, args.rows, **params)
+            best = {} if args.last_epoch else {"patience": model_epochs}
+            fit_params = {**best, **params}
+            results += conditional_rows(model, train, model_epochs, seed, args.rows, **fit_params)
     print()
     print(format_table(results, COLUMNS))
 

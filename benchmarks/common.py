@@ -159,6 +159,8 @@ def synthetic_scores(
     real_auc: float,
     target: str = TARGET,
     positive: object = POSITIVE,
+    *,
+    seed: int = 0,
 ) -> dict[str, float | None]:
     """Fidelity and privacy from ``synthtab.evaluate``; train-on-synthetic AUC on the holdout.
 
@@ -166,10 +168,13 @@ def synthetic_scores(
     detection (real-versus-synthetic classifier AUC, 0.5 best), fidelity (synthtab's
     overall fidelity score), tstr_auc and auc_ratio (``holdout_scores`` AUC of a model
     trained on the synthetic rows, and its ratio to ``real_auc``), dcr_share (share of
-    synthetic rows closer to training than to holdout rows, 0.5 ideal), copies (exact
-    copies of training rows) and copies_holdout (the holdout's own rate, for scale).
-    ``target`` and ``positive`` default to adult's. When the synthetic rows hold one
-    class of ``target`` only, tstr_auc and auc_ratio are None.
+    synthetic rows closer to training than to holdout rows, 0.5 ideal), dcr and
+    dcr_holdout (median distance of synthetic and of holdout rows to their closest
+    training row), mwu_p (the memorisation test's p-value, small: memorised), copies
+    (exact copies of training rows) and copies_holdout (the holdout's own rate, for
+    scale), and the anonymeter risks. ``target`` and ``positive`` default to adult's;
+    ``seed`` is evaluate's. When the synthetic rows hold one class of ``target`` only,
+    tstr_auc and auc_ratio are None.
     """
     from synthtab import evaluate
 
@@ -177,10 +182,12 @@ def synthetic_scores(
     if synthetic[target].nunique() < 2:
         # A model that collapsed onto one class leaves nothing to train a classifier on:
         # no TSTR AUC, and evaluate runs without its (target-based) utility metrics.
-        scores = evaluate(train, synthetic, holdout=holdout, figures=False).scores
+        scores = evaluate(train, synthetic, holdout=holdout, figures=False, seed=seed).scores
         tstr = None
     else:
-        scores = evaluate(train, synthetic, target=target, holdout=holdout, figures=False).scores
+        scores = evaluate(
+            train, synthetic, target=target, holdout=holdout, figures=False, seed=seed
+        ).scores
         tstr = holdout_scores(synthetic, holdout, target, positive)["auc"]
     return {
         "shapes": scores["column_shapes"],
@@ -190,6 +197,9 @@ def synthetic_scores(
         "tstr_auc": tstr,
         "auc_ratio": None if tstr is None else tstr / real_auc,
         "dcr_share": scores["dcr_share_closer_to_train"],
+        "dcr": scores["dcr"],
+        "dcr_holdout": scores["dcr.holdout_median"],
+        "mwu_p": scores["memorisation"],
         "copies": scores["exact_copy_rate"],
         "copies_holdout": scores["exact_copy_rate.holdout_rate"],
         "singling_out": scores.get("singling_out_risk"),

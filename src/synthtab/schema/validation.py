@@ -89,7 +89,13 @@ def _column_problems(name: str, series: pd.Series, *, declared: bool) -> list[st
     return problems
 
 
+#: pandas' own type inference (C, stops early) answers "one type" for these at once.
+_ONE_FAMILY = frozenset({"string", "integer", "floating", "boolean", "empty"})
+
+
 def _mixed_type_problems(name: str, values: pd.Series) -> list[str]:
+    if pd.api.types.infer_dtype(values, skipna=True) in _ONE_FAMILY:
+        return []  # one type: no per-value pass (0.7 s on adult's nine text columns)
     kinds = values.map(_type_family)
     counts = kinds.value_counts()
     if len(counts) <= 1:
