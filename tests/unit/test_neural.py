@@ -272,3 +272,16 @@ def test_validation_gap_sees_a_lost_spike_that_means_and_spreads_miss() -> None:
     shifted = real.copy()
     shifted[groups == 1] += 1.0
     assert marginal_gap(real, shifted, groups) == pytest.approx(0.5)
+
+
+def test_one_sided_label_smoothing_aims_real_scores_at_the_smoothed_target() -> None:
+    from synthtab.models.neural.losses import LossKind, critic_loss
+
+    target = torch.logit(torch.tensor(0.9))
+    real = target.reshape(1, 1).requires_grad_()
+    fake = torch.full((1, 1), -50.0)  # the fake part is ~0 and flat here
+    loss = critic_loss(LossKind.VANILLA, torch.nn.Identity(), real, fake, real_label=0.9)
+    loss.total.backward()
+    assert abs(float(real.grad)) < 1e-6  # the real part is minimal at sigmoid(score) = 0.9
+    plain = critic_loss(LossKind.VANILLA, torch.nn.Identity(), real.detach(), fake)
+    assert float(plain.total) < float(loss.total)  # without smoothing 0.9 is not the optimum

@@ -110,6 +110,7 @@ class GANSteps:
             _with(drawn.fake.detach(), drawn.cond),
             gp_weight=self._penalty_weight(),
             pac=self.params.pac,
+            real_label=1.0 - self.params.label_smoothing,
         )
         self.opt_c.zero_grad(set_to_none=True)
         loss.total.backward()

@@ -52,13 +52,19 @@ def critic_loss(
     *,
     gp_weight: float = 10.0,
     pac: int = 1,
+    real_label: float = 1.0,
 ) -> CriticLoss:
-    """The loss the critic (discriminator) minimises on one batch."""
+    """The loss the critic (discriminator) minimises on one batch.
+
+    ``real_label`` below 1 is one-sided label smoothing of the vanilla loss (the real
+    rows' target; the fake rows' stays 0), which keeps the discriminator from growing
+    overconfident and the generator's gradients from vanishing.
+    """
     real_score, fake_score = critic(real), critic(fake)
     distance = real_score.mean() - fake_score.mean()
     if kind is LossKind.VANILLA:
         total = F.binary_cross_entropy_with_logits(
-            real_score, torch.ones_like(real_score)
+            real_score, torch.full_like(real_score, real_label)
         ) + F.binary_cross_entropy_with_logits(fake_score, torch.zeros_like(fake_score))
         return CriticLoss(total, distance.detach())
     if kind is LossKind.CLIP or gp_weight == 0.0:

@@ -82,6 +82,9 @@ class GANParams(TrainingParams):
         Int(1),
         doc="penalise every k-th critic update, weighted k times (lazy; DP training: every)",
     )
+    label_smoothing: float = param(
+        0.0, Real(0.0, 0.5, closed_high=False), doc="one-sided: real target 1 - s (loss='vanilla')"
+    )
     pac: int = param(1, Int(1), doc="rows the critic judges together (PacGAN)")
     critic_dropout: float = param(0.0, _UNIT_OPEN)
 

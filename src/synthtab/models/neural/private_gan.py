@@ -78,7 +78,11 @@ class PrivateGANSteps(GANSteps):
         real_score = self.critic_fn(params, real).sum()
         fake_score = self.critic_fn(params, fake).sum()
         if self.kind is LossKind.VANILLA:
-            return F.softplus(-real_score) + F.softplus(fake_score)
+            real_label = 1.0 - self.params.label_smoothing  # BCE with target real_label
+            real_loss = real_label * F.softplus(-real_score) + (1 - real_label) * F.softplus(
+                real_score
+            )
+            return real_loss + F.softplus(fake_score)
         loss = fake_score - real_score
         if self.kind is LossKind.GP:
             mixed = alpha * real + (1 - alpha) * fake
