@@ -73,6 +73,20 @@ def conditional_rows(
     return results
 
 
+def parse_settings(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, object]:
+    """``name=value`` pairs, values in JSON (8, 0.5, "data"); a parser error names a bad one."""
+    params = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            parser.error(f"--set {item!r}: write name=value, e.g. --set pac=8")
+        try:
+            params[name] = json.loads(value)
+        except json.JSONDecodeError:
+            parser.error(f"--set {item!r}: the value must be JSON, e.g. label_sampling='\"data\"'")
+    return params
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", nargs="+", default=["cgan", "wcgan"])
@@ -85,7 +99,7 @@ def main() -> None:
     epochs = args.epochs * len(args.models) if len(args.epochs) == 1 else args.epochs
     if len(epochs) != len(args.models):
         parser.error("--epochs takes one value, or one per model")
-    params = {k: json.loads(v) for k, v in (item.split("=", 1) for item in args.set)}
+    params = parse_settings(parser, args.set)
     train, _ = split_adult(load_adult(), seed=0)
     results = []
     for model, model_epochs in zip(args.models, epochs, strict=True):

@@ -31,7 +31,7 @@ from anchors import (
     limit_torch_threads,
     sdv_available,
 )
-from common import format_table, holdout_scores, load_adult, split_adult, synthetic_scores
+from common import format_table, holdout_scores, load_adult, mean_sd, split_adult, synthetic_scores
 
 from synthtab.errors import UnknownNameError
 
@@ -80,8 +80,8 @@ def summary(rows: list[dict[str, object]]) -> list[dict[str, object]]:
     for name, group in frame.groupby("name", sort=False):
         row: dict[str, object] = {"name": name, "seed": f"{len(group)} seeds"}
         for _, key, _ in COLUMNS[2:]:
-            values = pd.to_numeric(group[key], errors="coerce")
-            row[key] = f"{values.mean():.3f} +- {values.std(ddof=1) if len(group) > 1 else 0:.3f}"
+            values = pd.to_numeric(group[key], errors="coerce").dropna().tolist()
+            row[key] = mean_sd(values) if values else "-"
         out.append(row)
     return out
 

@@ -27,8 +27,14 @@ import argparse
 import time
 from typing import Any
 
-import pandas as pd
-from common import format_table, holdout_scores, load_adult, split_adult, synthetic_scores
+from common import (
+    declared_facts,
+    format_table,
+    holdout_scores,
+    load_adult,
+    split_adult,
+    synthetic_scores,
+)
 
 from synthtab import DPConfig, Synthesizer
 from synthtab.errors import PrivacyBudgetError
@@ -53,17 +59,6 @@ COLUMNS = [
     ("inference", "inference", ".3f"),
     ("fit s", "fit_s", ".2f"),
 ]
-
-
-def codebook(real: pd.DataFrame) -> dict[str, dict[str, object]]:
-    """Declared facts: every label (adult's published codebook) and generous bounds."""
-    facts: dict[str, dict[str, object]] = {}
-    for name in real.columns:
-        if pd.api.types.is_numeric_dtype(real[name]):
-            facts[name] = {"minimum": 0, "maximum": float(10 ** len(str(int(real[name].max()))))}
-        else:
-            facts[name] = {"categories": sorted(real[name].dropna().unique().tolist())}
-    return facts
 
 
 def run(
@@ -107,7 +102,7 @@ def main() -> None:
         "train": train,
         "holdout": holdout,
         "real_auc": real_auc,
-        "codebook": codebook(train),
+        "codebook": declared_facts(train, exact_bounds=False),
         "epochs": args.epochs,
     }
     print(

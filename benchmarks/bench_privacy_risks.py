@@ -1,6 +1,6 @@
 """Do the evaluation suite's privacy risks fall as epsilon falls? A VAE that memorises.
 
-Run from the repository root (8 minutes on one core; ``--repeats 1`` for 3):
+Run from the repository root (about 10 minutes on one core; ``--repeats 1`` for 4):
 
     OMP_NUM_THREADS=1 nice -n 19 .venv/bin/python benchmarks/bench_privacy_risks.py
 
@@ -38,7 +38,15 @@ import time
 
 import numpy as np
 import pandas as pd
-from common import TARGET, format_table, holdout_scores, load_adult, synthetic_scores
+from common import (
+    TARGET,
+    declared_facts,
+    format_table,
+    holdout_scores,
+    load_adult,
+    mean_sd,
+    synthetic_scores,
+)
 from sklearn.model_selection import train_test_split
 
 from synthtab import DPConfig, Synthesizer
@@ -64,17 +72,6 @@ UTILITY = [
     ("spent", "spent", ".2f"),
     ("fit s", "fit_s", ".0f"),
 ]
-
-
-def public_facts(real: pd.DataFrame) -> dict[str, dict[str, object]]:
-    """Declared facts from adult's codebook: every label, and each number's range."""
-    facts: dict[str, dict[str, object]] = {}
-    for name in real.columns:
-        if pd.api.types.is_numeric_dtype(real[name]):
-            facts[name] = {"minimum": float(real[name].min()), "maximum": float(real[name].max())}
-        else:
-            facts[name] = {"categories": sorted(real[name].dropna().unique().tolist())}
-    return facts
 
 
 def draw(real: pd.DataFrame, rows: int, fresh: int, seed: int) -> dict[str, pd.DataFrame]:
@@ -108,7 +105,7 @@ def one_repeat(
     """Every source's scores on one draw of the rows."""
     data = draw(real, args.rows, args.samples, seed)
     train, holdout = data["train"], data["holdout"]
-    facts = public_facts(real)
+    facts = declared_facts(real, exact_bounds=True)  # looser bounds left DP worse
     sources: dict[str, tuple[pd.DataFrame, dict]] = {
         COPIES: (train.sample(args.samples, replace=True, random_state=seed), {}),
         FRESH: (data["fresh"], {}),
@@ -137,8 +134,7 @@ def summarise(repeats: list[dict], names: list[str], columns: list) -> list[dict
         for _, key, spec in columns:
             values = [r[name][key] for r in repeats if r[name].get(key) is not None]
             if values:
-                spread = f" +- {np.std(values, ddof=1):{spec}}" if len(values) > 1 else ""
-                row[key] = f"{np.mean(values):{spec}}{spread}"
+                row[key] = mean_sd(values, spec)
         rows.append(row)
     return rows
 

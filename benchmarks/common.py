@@ -208,6 +208,30 @@ def synthetic_scores(
     }
 
 
+def declared_facts(real: pd.DataFrame, *, exact_bounds: bool) -> dict[str, dict[str, object]]:
+    """Facts declared public (adult's codebook): every label, and each number's range.
+
+    ``exact_bounds`` declares the observed minimum and maximum; otherwise generous bounds
+    (0 to the next power of ten), as a codebook would state them.
+    """
+    facts: dict[str, dict[str, object]] = {}
+    for name in real.columns:
+        column = real[name]
+        if not pd.api.types.is_numeric_dtype(column):
+            facts[name] = {"categories": sorted(column.dropna().unique().tolist())}
+        elif exact_bounds:
+            facts[name] = {"minimum": float(column.min()), "maximum": float(column.max())}
+        else:
+            facts[name] = {"minimum": 0, "maximum": float(10 ** len(str(int(column.max()))))}
+    return facts
+
+
+def mean_sd(values: Sequence[float], spec: str = ".3f") -> str:
+    """``mean +- sd`` of repeated figures (the mean alone for one value)."""
+    spread = f" +- {np.std(values, ddof=1):{spec}}" if len(values) > 1 else ""
+    return f"{np.mean(values):{spec}}{spread}"
+
+
 def format_table(rows: Sequence[dict[str, object]], columns: Sequence[tuple[str, str, str]]) -> str:
     """Rows as aligned text: ``columns`` are (header, key, format spec); missing keys print '-'.
 
