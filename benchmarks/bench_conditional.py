@@ -4,7 +4,7 @@ Run from the repository root:
 
     .venv/bin/python benchmarks/bench_conditional.py
     .venv/bin/python benchmarks/bench_conditional.py --models cgan --epochs 40 --seeds 0 1 2
-    .venv/bin/python benchmarks/bench_conditional.py --models cgan --set pac=8 critic_dropout=0.5
+    .venv/bin/python benchmarks/bench_conditional.py --models cgan --set generator_ema=0
 
 80/20 split stratified on income. Each model (``cgan``, ``wcgan``, conditioned on
 ``income``) is fitted on the training rows, then asked for ``--rows`` rows of each

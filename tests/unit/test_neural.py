@@ -247,6 +247,43 @@ def test_lazy_gradient_penalty_weighs_every_kth_critic_update_k_times() -> None:
     assert [steps._penalty_weight() for _ in range(7)] == [30.0, 0, 0, 30.0, 0, 0, 30.0]
 
 
+def test_spectral_norm_keeps_each_critic_layer_one_lipschitz() -> None:
+    critic = Critic(6, [32, 32], pac=2, dropout=0.0, spectral_norm=True)
+    layers = [m for m in critic.modules() if isinstance(m, torch.nn.Linear)]
+    with torch.no_grad():
+        for layer in layers:
+            layer.parametrizations.weight.original.mul_(10.0)  # far from 1-Lipschitz
+        for _ in range(30):  # one power iteration per training forward
+            critic(torch.randn(64, 6))
+    for layer in layers:
+        raw = torch.linalg.matrix_norm(layer.parametrizations.weight.original.detach(), ord=2)
+        used = torch.linalg.matrix_norm(layer.weight.detach(), ord=2)
+        assert float(raw) > 3.0
+        assert float(used) == pytest.approx(1.0, abs=0.02)
+
+
+def test_generator_moving_average_is_the_generator_kept(people: pd.DataFrame) -> None:
+    from synthtab.models.neural.gan_steps import GANSteps
+    from synthtab.models.neural.torch_state import module_arrays
+
+    decay = 0.75
+    synth = Synthesizer("cgan", seed=0, steps=1, generator_ema=decay, **TINY).fit(people)
+    model = synth.model_
+    train = synth.encoder_.encode(people, rng=np.random.default_rng(0)).values.astype(np.float32)
+    steps = GANSteps(model, train, np.random.default_rng(1))
+    raw = []
+    for _ in range(3):
+        steps.step()
+        raw.append(module_arrays(model.generator_))
+    expected = raw[0][0]  # the first layer's weights: the first update copies them,
+    for weights in raw[1:]:  # each later one moves the average by 1 - decay
+        expected = decay * expected + (1 - decay) * weights[0]
+    assert not np.allclose(expected, raw[-1][0])  # the average lags the last weights
+    np.testing.assert_allclose(module_arrays(steps.published)[0], expected, rtol=1e-5)
+    steps.publish()  # what fit does at the end when no best epoch is restored
+    np.testing.assert_allclose(module_arrays(model.generator_)[0], expected, rtol=1e-5)
+
+
 def test_label_conditioned_training_draws_classes_by_log_frequency() -> None:
     from synthtab.models.neural.gan_steps import RowSampler
 

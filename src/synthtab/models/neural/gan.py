@@ -14,6 +14,7 @@ vector (its cross-entropy term teaches it to produce that label).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -87,11 +88,16 @@ class GANModel(NeuralModel):
                 plan,
                 progress=progress,
                 callback=getattr(self, "training_callback", None),
-                snapshot=lambda: module_arrays(self.generator_),
+                snapshot=lambda: module_arrays(steps.published),
                 restore=lambda arrays: load_module_arrays(self.generator_, arrays, "generator"),
             )
-            validate = None if validation is None else lambda: self._validation_gap(validation, rng)
-            self.record(report, trainer.run(steps.step, validate))
+            validate = None
+            if validation is not None:
+                validate = partial(self._validation_gap, validation, rng, steps.published)
+            result = trainer.run(steps.step, validate)
+            if not result.restored:
+                steps.publish()
+            self.record(report, result)
         if isinstance(steps, PrivateGANSteps):
             spend_dp_sgd(self.privacy_, steps.plan, steps.critic_steps, report, "the critic")
         self.generator_.eval()
@@ -176,15 +182,21 @@ class GANModel(NeuralModel):
         return generation_vectors(self.vectors_, n, rng, bounds)
 
     def generate(
-        self, cond: np.ndarray | None, n: int, *, generator: torch.Generator | None = None
+        self,
+        cond: np.ndarray | None,
+        n: int,
+        *,
+        generator: torch.Generator | None = None,
+        network: Generator | None = None,
     ) -> torch.Tensor:
-        """Sampled rows from the generator (labels written in for CGAN)."""
+        """Sampled rows from the generator, or ``network`` (labels written in for CGAN)."""
         width = self.params.embedding_dim  # type: ignore[attr-defined]
         noise = torch.randn(n, width, device=self.device, generator=generator)
         cond_t = None if cond is None else torch.as_tensor(cond, device=self.device)
         if cond_t is not None:
             noise = torch.cat([noise, cond_t], dim=1)
-        _, rows = self.generator_(noise, sample=True, generator=generator)
+        network = self.generator_ if network is None else network
+        _, rows = network(noise, sample=True, generator=generator)
         if cond_t is not None and self.labels_ is not None:
             rows = self.write_labels(rows, cond_t)
         return rows
@@ -204,8 +216,10 @@ class GANModel(NeuralModel):
             rows[:, block] = labels
         return rows
 
-    def _validation_gap(self, validation: np.ndarray, rng: np.random.Generator) -> float:
-        self.generator_.eval()
+    def _validation_gap(
+        self, validation: np.ndarray, rng: np.random.Generator, network: Generator
+    ) -> float:
+        network.eval()
         groups = None
         with torch.inference_mode():
             if self.labels_ is not None:  # each class against its own generated rows
@@ -214,8 +228,8 @@ class GANModel(NeuralModel):
                 cond = self.labels_.vectors.vectors(codes)
             else:
                 cond = self.condition_for_generation(len(validation), rng, None)
-            fake = self.generate(cond, len(validation)).cpu().numpy()
-        self.generator_.train()
+            fake = self.generate(cond, len(validation), network=network).cpu().numpy()
+        network.train()
         return marginal_gap(validation, fake, groups)
 
     def _sample(self, n: int, *, rng: np.random.Generator, condition: Any) -> np.ndarray:

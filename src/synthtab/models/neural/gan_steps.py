@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import torch
+from torch import nn
 from torch.nn import functional as F  # noqa: N812
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from synthtab.models.neural.conditioning import TrainingBySampling
 from synthtab.models.neural.layers import SpanGrid
@@ -26,7 +28,13 @@ class GANSteps:
         self.kind = LossKind(p.loss)
         self.data = torch.as_tensor(train, device=model.device)
         width = model.layout_.width + model.condition_width  # type: ignore[union-attr]
-        self.critic = Critic(width, p.critic_dims, pac=p.pac, dropout=p.critic_dropout)
+        self.critic = Critic(
+            width,
+            p.critic_dims,
+            pac=p.pac,
+            dropout=p.critic_dropout,
+            spectral_norm=p.spectral_norm,
+        )
         self.critic.to(model.device)
         model.critic_ = self.critic  # kept for inspection, not saved
         self.opt_g = self._optimizer(model.generator_.parameters(), p.generator_lr)
@@ -41,6 +49,23 @@ class GANSteps:
         self.rows = RowSampler(self.codes, by_label=p.label_sampling == "log_frequency")
         self.pretrain = p.critic_pretrain_steps
         self.critic_updates = 0
+        self.average = None
+        if p.generator_ema > 0:
+            self.average = AveragedModel(
+                model.generator_,
+                multi_avg_fn=get_ema_multi_avg_fn(p.generator_ema),
+                use_buffers=True,  # batch-norm statistics averaged alike
+            )
+
+    @property
+    def published(self) -> nn.Module:
+        """The generator to validate and keep: the weights' moving average, or the weights."""
+        return self.model.generator_ if self.average is None else self.average.module
+
+    def publish(self) -> None:
+        """Put the moving average's weights (when there is one) into the model's generator."""
+        if self.average is not None:
+            self.model.generator_.load_state_dict(self.average.module.state_dict())
 
     def _optimizer(self, weights: Any, lr: float) -> torch.optim.Optimizer:
         p = self.params
@@ -140,6 +165,8 @@ class GANSteps:
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_g.step()
+        if self.average is not None:
+            self.average.update_parameters(self.model.generator_)
         self.critic.requires_grad_(True)
         return loss.detach()
 

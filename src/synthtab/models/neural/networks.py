@@ -38,11 +38,23 @@ class Generator(nn.Module):
 class Critic(nn.Module):
     """Scores packs of ``pac`` rows: a logit (vanilla loss) or a Wasserstein score."""
 
-    def __init__(self, width_in: int, dims: Sequence[int], *, pac: int, dropout: float) -> None:
+    def __init__(
+        self,
+        width_in: int,
+        dims: Sequence[int],
+        *,
+        pac: int,
+        dropout: float,
+        spectral_norm: bool = False,
+    ) -> None:
         super().__init__()
         self.pac = pac
         body, width = mlp(width_in * pac, dims, activation=nn.LeakyReLU, dropout=dropout)
         self.net = nn.Sequential(body, nn.Linear(width, 1))
+        if spectral_norm:  # SN-GAN: every layer 1-Lipschitz, by one power iteration a step
+            for layer in self.net.modules():
+                if isinstance(layer, nn.Linear):
+                    nn.utils.parametrizations.spectral_norm(layer)
 
     def forward(self, rows: torch.Tensor) -> torch.Tensor:
         """One score per pack, shape ``(n / pac,)``."""

@@ -67,6 +67,7 @@ class TrainingResult:
     epochs: int = 0
     steps: int = 0
     stopped: str = "completed the planned epochs"
+    restored: bool = False  # whether the best epoch's snapshot was restored
 
 
 class Trainer:
@@ -108,6 +109,7 @@ class Trainer:
                 break
         if self._best is not None and self.restore is not None:
             self.restore(self._best[1])
+            self.result.restored = True
         return self.result
 
     def _epoch(self, step: Callable[[], Mapping[str, torch.Tensor]], started: float) -> dict:
