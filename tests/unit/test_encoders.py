@@ -169,7 +169,7 @@ def test_mode_specific_fits_a_subsample_of_a_million_values() -> None:
     g = rng(6)
     x = np.concatenate([g.normal(-5, 1, 500_000), g.normal(10, 2, 500_000)])
     encoder = ModeSpecificEncoder().fit(x, rng=rng(7))
-    assert encoder.n_fit_rows_ == 10_000
+    assert encoder.n_fit_rows_ == 5_000
     assert len(encoder.means_) == 2
     small = ModeSpecificEncoder(max_fit_rows=500).fit(x, rng=rng(7))
     assert small.n_fit_rows_ == 500

@@ -68,7 +68,7 @@ class ModeSpecificEncoder(ColumnEncoder):
     name = NumericEncoding.MODE_SPECIFIC.value
 
     def __init__(
-        self, *, max_modes: int = 10, max_fit_rows: int = 10_000, weight_threshold: float = 0.005
+        self, *, max_modes: int = 10, max_fit_rows: int = 5_000, weight_threshold: float = 0.005
     ) -> None:
         owner = "ModeSpecificEncoder"
         self.max_modes = check_int_option(owner, "max_modes", max_modes, 1, 100)
