@@ -21,11 +21,10 @@ thread per model. It prints figures; it asserts nothing.
 from __future__ import annotations
 
 import argparse
-import json
 import time
 
 import pandas as pd
-from common import POSITIVE, TARGET, format_table, load_adult, split_adult
+from common import POSITIVE, TARGET, format_table, load_adult, parse_settings, split_adult
 from scipy.stats import ks_2samp
 
 from synthtab import Condition, Synthesizer
@@ -71,20 +70,6 @@ def conditional_rows(
             }
         )
     return results
-
-
-def parse_settings(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, object]:
-    """``name=value`` pairs, values in JSON (8, 0.5, "data"); a parser error names a bad one."""
-    params = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            parser.error(f"--set {item!r}: write name=value, e.g. --set pac=8")
-        try:
-            params[name] = json.loads(value)
-        except json.JSONDecodeError:
-            parser.error(f"--set {item!r}: the value must be JSON, e.g. label_sampling='\"data\"'")
-    return params
 
 
 def main() -> None:

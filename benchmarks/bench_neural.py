@@ -5,6 +5,10 @@ Run from the repository root, in the benchmark environment (``bash scripts/bench
     .bench-venv/bin/python benchmarks/bench_neural.py --epochs 10
     .bench-venv/bin/python benchmarks/bench_neural.py --rows 2000 --epochs 2   (a quick look)
     .bench-venv/bin/python benchmarks/bench_neural.py --models sdv-ctgan sdv-tvae
+    .bench-venv/bin/python benchmarks/bench_neural.py --models gan --epochs 20 --set generator_ema=0
+
+By default ctgan, vae and SDV's two; ``--models`` adds our other GANs, ``--set`` passes
+parameters (JSON values) to our models.
 
 adult, 80/20 split stratified on income; every model fits the same training rows and
 samples as many, on 2 torch threads (``--threads``); ``--seeds`` repeats each fit with
@@ -31,16 +35,25 @@ from anchors import (
     limit_torch_threads,
     sdv_available,
 )
-from common import format_table, holdout_scores, load_adult, mean_sd, split_adult, synthetic_scores
+from common import (
+    format_table,
+    holdout_scores,
+    load_adult,
+    mean_sd,
+    parse_settings,
+    split_adult,
+    synthetic_scores,
+)
 
 from synthtab.errors import UnknownNameError
 
+OURS = ("ctgan", "vae", "gan", "wgan", "wgan_gp", "cgan", "wcgan")
 MODELS = {
-    "ctgan": ("ours", "ctgan"),
-    "vae": ("ours", "vae"),
+    **{name: ("ours", name) for name in OURS},
     "sdv-ctgan": ("sdv", "ctgan"),
     "sdv-tvae": ("sdv", "tvae"),
 }
+DEFAULT_MODELS = ["ctgan", "vae", "sdv-ctgan", "sdv-tvae"]
 COLUMNS = [
     ("model", "name", ""),
     ("seed", "seed", ""),
@@ -57,7 +70,9 @@ COLUMNS = [
 ]
 
 
-def run(key: str, train: pd.DataFrame, epochs: int, seed: int, threads: int) -> AnchorRun | None:
+def run(
+    key: str, train: pd.DataFrame, epochs: int, seed: int, threads: int, params: dict
+) -> AnchorRun | None:
     """Fit and sample one model; None, with a printed note, when it is unavailable."""
     source, kind = MODELS[key]
     if source == "sdv":
@@ -67,7 +82,9 @@ def run(key: str, train: pd.DataFrame, epochs: int, seed: int, threads: int) -> 
         return fit_sample_sdv(kind, train, len(train), epochs=epochs, seed=seed)
     try:
         # as many torch threads as SDV gets: the comparison is "on 2 CPU cores"
-        return fit_sample_ours(kind, train, len(train), seed=seed, epochs=epochs, threads=threads)
+        return fit_sample_ours(
+            kind, train, len(train), seed=seed, epochs=epochs, threads=threads, **params
+        )
     except UnknownNameError as exc:
         print(f"note: {key} skipped: synthtab has no model '{kind}' yet ({exc})")
         return None
@@ -90,11 +107,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--rows", type=int, default=None, help="cap the training rows")
-    parser.add_argument("--models", nargs="+", choices=list(MODELS), default=list(MODELS))
+    parser.add_argument("--models", nargs="+", choices=list(MODELS), default=DEFAULT_MODELS)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="model seeds")
     parser.add_argument("--split-seed", type=int, default=0, help="seed of the 80/20 split")
     parser.add_argument("--threads", type=int, default=TORCH_THREADS, help="torch threads")
+    parser.add_argument("--set", nargs="+", default=[], help="our models' parameters, name=value")
     args = parser.parse_args()
+    params = parse_settings(parser, args.set)
     anchors.TORCH_THREADS = args.threads
     limit_torch_threads()
     train, holdout = split_adult(load_adult(), rows=args.rows, seed=args.split_seed)
@@ -107,7 +126,7 @@ def main() -> None:
     for seed in args.seeds:
         for key in args.models:
             print(f"fitting {key} (seed {seed}) ...", flush=True)
-            result = run(key, train, args.epochs, seed, args.threads)
+            result = run(key, train, args.epochs, seed, args.threads, params)
             if result is None:
                 continue
             row = {

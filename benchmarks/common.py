@@ -6,6 +6,8 @@ tables shipped inside statsmodels, ``fair`` and ``randhie`` (see bench_default.p
 
 from __future__ import annotations
 
+import argparse
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -255,3 +257,17 @@ def format_table(rows: Sequence[dict[str, object]], columns: Sequence[tuple[str,
         ]
         lines.append("  ".join(texts))
     return "\n".join(lines)
+
+
+def parse_settings(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, object]:
+    """``name=value`` pairs, values in JSON (8, 0.5, "data"); a parser error names a bad one."""
+    params = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            parser.error(f"--set {item!r}: write name=value, e.g. --set pac=8")
+        try:
+            params[name] = json.loads(value)
+        except json.JSONDecodeError:
+            parser.error(f"--set {item!r}: the value must be JSON, e.g. label_sampling='\"data\"'")
+    return params
