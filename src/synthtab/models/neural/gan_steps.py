@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F  # noqa: N812
-from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+from torch.optim.swa_utils import AveragedModel
 
 from synthtab.models.neural.conditioning import TrainingBySampling
 from synthtab.models.neural.layers import SpanGrid
@@ -53,7 +53,7 @@ class GANSteps:
         if p.generator_ema > 0:
             self.average = AveragedModel(
                 model.generator_,
-                multi_avg_fn=get_ema_multi_avg_fn(p.generator_ema),
+                multi_avg_fn=warmed_ema(p.generator_ema),
                 use_buffers=True,  # batch-norm statistics averaged alike
             )
 
@@ -169,6 +169,29 @@ class GANSteps:
             self.average.update_parameters(self.model.generator_)
         self.critic.requires_grad_(True)
         return loss.detach()
+
+
+def warmed_ema(decay: float) -> Any:
+    """``AveragedModel``'s update for a moving average whose decay grows with the updates.
+
+    The ``n``-th update keeps ``min(decay, (1 + n) / (10 + n))`` of the average (as
+    TensorFlow's ``ExponentialMovingAverage`` with ``num_updates``): the average spans
+    about the last tenth of training until that is ``1 / (1 - decay)`` steps long. With a
+    fixed decay, a run of a few hundred steps (a small table) would keep mostly its first,
+    untrained weights.
+    """
+
+    @torch.no_grad()
+    def update(averaged: list, current: list, num_averaged: torch.Tensor | int) -> None:
+        n = int(num_averaged)
+        weight = 1.0 - min(decay, (1.0 + n) / (10.0 + n))
+        for mean, now in zip(averaged, current, strict=True):
+            if mean.is_floating_point():
+                mean.lerp_(now, weight)
+            else:  # counters such as batch norm's num_batches_tracked
+                mean.copy_(now)
+
+    return update
 
 
 class RowSampler:
