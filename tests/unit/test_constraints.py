@@ -198,3 +198,12 @@ def test_constraints_reject_generated_columns() -> None:
     real = pd.DataFrame({"row_id": np.arange(50), "x": np.arange(50) * 1.5})
     with pytest.raises(DataValidationError, match="generated afresh"):
         Synthesizer(constraints=[Positive("row_id")]).fit(real)
+
+
+def test_a_rule_on_a_generated_column_is_refused_in_plain_words():
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"id": np.arange(100), "x": rng.normal(size=100)})
+    with pytest.raises(DataValidationError) as info:
+        Synthesizer("marginals", constraints=[Inequality("id", "x")], seed=0).fit(df)
+    assert str(info.value).startswith("The list of constraints has 2 problems:")
+    assert "reads ['id'], which are generated afresh" in str(info.value)

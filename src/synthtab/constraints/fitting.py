@@ -65,7 +65,7 @@ def fresh_constraints(
             "another way (e.g. a Predicate for one of them)."
         )
     if problems:
-        raise DataValidationError(problems, what="The constraints")
+        raise DataValidationError(problems, what="The list of constraints")
     return rules
 
 
