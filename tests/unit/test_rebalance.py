@@ -87,3 +87,22 @@ def test_missing_values_need_a_model_strategy() -> None:
         rebalance(real, "fraud", strategy="smotenc")
     out = rebalance(real, "fraud", strategy="copula")
     assert out["amount"].isna().any()
+
+
+def test_auto_strategy_works_with_missing_values_and_keeps_their_shares():
+    rng = np.random.default_rng(0)
+    n = 1_000
+    df = pd.DataFrame(
+        {
+            "x": rng.normal(size=n),
+            "c": rng.choice(np.array(["a", "b", None], dtype=object), n),
+            "y": rng.choice(["no", "yes"], n, p=[0.85, 0.15]),
+        }
+    )
+    df.loc[rng.random(n) < 0.2, "x"] = np.nan
+    out = rebalance(df, "y", seed=0)
+    assert out["y"].value_counts()["yes"] == out["y"].value_counts()["no"]
+    new = out.iloc[len(df) :]
+    assert abs(new["x"].isna().mean() - df["x"].isna().mean()) < 0.06
+    assert abs(new["c"].isna().mean() - df["c"].isna().mean()) < 0.08
+    assert out.iloc[: len(df)].equals(df)

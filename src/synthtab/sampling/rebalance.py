@@ -48,7 +48,8 @@ def rebalance(
     ----------
     df: the real table.
     target: the class column.
-    strategy: ``"auto"`` (SMOTE, or SMOTE-NC when there are label features),
+    strategy: ``"auto"`` (SMOTE, or SMOTE-NC when there are label features, or ``"trees"``
+        when a feature has missing values, which interpolation cannot reproduce),
         ``"smote"``, ``"smotenc"``, ``"adasyn"``, ``"borderline"``, or a model name
         (``"copula"``, ...) whose conditional sampling makes the new rows.
     ratio: each class's target share of the largest class, in (0, 1].
@@ -68,7 +69,7 @@ def rebalance(
         return df.copy()
     seeds = SeedTree(seed).child("rebalance")
     if strategy == "auto":
-        strategy = "smotenc" if _label_features(schema, target) else "smote"
+        strategy = _auto_strategy(df, schema, target)
     if strategy in OVERSAMPLERS:
         new = _oversample(df, target, schema, strategy, counts, seeds)
     else:
@@ -94,6 +95,15 @@ def _class_counts(
     present = df[target].value_counts()
     wanted = math.ceil(ratio * present.max())
     return {label: wanted - int(n) for label, n in present.items() if n < wanted}
+
+
+def _auto_strategy(df: pd.DataFrame, schema: TableSchema, target: str) -> str:
+    """SMOTE-family interpolation when it can work; the tree model when values are missing
+    (interpolation cannot make a missing value, the trees learn each column's missing share)."""
+    modelled = [c.name for c in _modelled(schema, target)]
+    if df[modelled].isna().to_numpy().any():
+        return "trees"
+    return "smotenc" if _label_features(schema, target) else "smote"
 
 
 def _label_features(schema: TableSchema, target: str) -> list[str]:
