@@ -126,7 +126,7 @@ def test_schema_problems_are_all_reported_up_front() -> None:
     rules = [
         Inequality("min_qty", "max_qtty"),
         Range("city", 0, 1),
-        FixedCombinations(["price", "city"]),
+        FixedCombinations(["ordered", "city"]),
     ]
     with pytest.raises(DataValidationError) as info:
         Synthesizer(constraints=rules).fit(real)
@@ -134,8 +134,8 @@ def test_schema_problems_are_all_reported_up_front() -> None:
         "Inequality(low='min_qty', high='max_qtty', strict=False) names column 'max_qtty', "
         "which the table does not have. Did you mean 'max_qty'?",
         "Range(column='city', low=0.0, high=1.0) needs number columns; 'city' is categorical.",
-        "FixedCombinations(columns=['price', 'city']) needs categorical or boolean columns; "
-        "'price' is numeric.",
+        "FixedCombinations(columns=['ordered', 'city']) needs categorical, boolean, numeric or "
+        "integer columns; 'ordered' is datetime.",
     ]
 
 
@@ -207,3 +207,25 @@ def test_a_rule_on_a_generated_column_is_refused_in_plain_words():
         Synthesizer("marginals", constraints=[Inequality("id", "x")], seed=0).fit(df)
     assert str(info.value).startswith("The list of constraints has 2 problems:")
     assert "reads ['id'], which are generated afresh" in str(info.value)
+
+
+@pytest.mark.parametrize("model", ["trees", "copula", "marginals"])
+def test_fixed_combinations_keeps_a_label_to_number_dependency(model):
+    rng = np.random.default_rng(0)
+    plan = rng.choice(np.array(["basic", "pro", "max", None], dtype=object), 800,
+                      p=[0.5, 0.3, 0.15, 0.05])
+    fee = pd.Series(plan).map({"basic": 9.99, "pro": 19.99, "max": 49.0}).astype(float)
+    df = pd.DataFrame({"plan": plan, "fee": fee, "x": rng.normal(size=800)})
+    synth = Synthesizer(model, constraints=[FixedCombinations(["plan", "fee"])], seed=0)
+    out = synth.fit(df).sample(2_000)
+    seen = {("basic", 9.99), ("pro", 19.99), ("max", 49.0), (None, None)}
+    pairs = out[["plan", "fee"]].astype(object).where(out[["plan", "fee"]].notna(), None)
+    assert set(map(tuple, pairs.to_numpy())) <= seen
+    assert abs(out["plan"].isna().mean() - df["plan"].isna().mean()) < 0.03
+    assert out["fee"].dtype == np.float64
+
+
+def test_fixed_combinations_of_numbers_only_is_refused():
+    df = pd.DataFrame({"a": np.arange(50.0) % 3, "b": np.arange(50.0) % 5 + 0.5})
+    with pytest.raises(DataValidationError, match="needs at least one categorical or boolean"):
+        Synthesizer("marginals", constraints=[FixedCombinations(["a", "b"])]).fit(df)

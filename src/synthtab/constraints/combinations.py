@@ -1,5 +1,8 @@
 """Only the combinations of labels seen in the data: the columns become one.
 
+A number column may take part too (a plan fixes its monthly fee): its exact values
+then count as labels of the combination.
+
 >>> import pandas as pd
 >>> rule = FixedCombinations(["city", "country"])
 >>> rule.columns
@@ -16,6 +19,7 @@ import pandas as pd
 
 from synthtab.constraints.base import (
     LABEL_KINDS,
+    NUMBER_KINDS,
     CanonicalTable,
     ReversibleConstraint,
     State,
@@ -34,7 +38,8 @@ class FixedCombinations(ReversibleConstraint):
     """Rows may only combine the labels of ``columns`` as some real row does.
 
     The columns are merged into one label column of the combinations seen,
-    so a model cannot invent a new one.
+    so a model cannot invent a new one. At least one column must hold labels;
+    the others may be labels or numbers (``["plan", "monthly_fee"]``).
     """
 
     kind = "fixed_combinations"
@@ -60,9 +65,20 @@ class FixedCombinations(ReversibleConstraint):
 
     def check_schema(self, schema: TableSchema) -> list[str]:
         problems = missing_columns(schema, self.columns, repr(self))
-        return problems + require_kinds(
-            schema, self.columns, LABEL_KINDS, repr(self), "categorical or boolean"
+        problems += require_kinds(
+            schema,
+            self.columns,
+            LABEL_KINDS | NUMBER_KINDS,
+            repr(self),
+            "categorical, boolean, numeric or integer",
         )
+        present = [c for c in self.columns if c in schema]
+        if not problems and not any(schema[c].kind in LABEL_KINDS for c in present):
+            problems.append(
+                f"{self!r} needs at least one categorical or boolean column; for a rule "
+                "between numbers use Inequality or a Predicate."
+            )
+        return problems
 
     def is_valid(self, df: pd.DataFrame, schema: TableSchema | None = None) -> np.ndarray:
         if not self.seen_:  # before fit every combination is allowed
@@ -72,8 +88,8 @@ class FixedCombinations(ReversibleConstraint):
         return present.isin(allowed)
 
     def _learn(self, table: CanonicalTable) -> None:
-        codes = np.column_stack([table.values[c] for c in self.columns]).astype(np.int64)
-        self.combinations_ = np.unique(codes, axis=0)
+        codes = _stack(table, self.columns)
+        self.combinations_ = pd.DataFrame(codes).drop_duplicates().to_numpy()  # NaN == NaN
         self.seen_ = {
             c: tuple(_label(table.specs[c], code) for code in self.combinations_[:, i])
             for i, c in enumerate(self.columns)
@@ -81,8 +97,9 @@ class FixedCombinations(ReversibleConstraint):
 
     def transform(self, table: CanonicalTable) -> CanonicalTable:
         combos = self._combinations()
-        codes = np.column_stack([table.values.pop(c) for c in self.columns]).astype(np.int64)
+        codes = _stack(table, self.columns)
         for c in self.columns:
+            table.values.pop(c)
             table.specs.pop(c)
         keys = pd.MultiIndex.from_arrays(codes.T)
         lookup = pd.MultiIndex.from_arrays(combos.T)
@@ -103,7 +120,10 @@ class FixedCombinations(ReversibleConstraint):
         merged = np.clip(table.values.pop(self.merged_name).astype(np.int64), 0, len(combos) - 1)
         table.specs.pop(self.merged_name)
         for i, c in enumerate(self.columns):
-            table.replace(c, combos[merged, i], self.original(c))
+            values = combos[merged, i]
+            if self.original(c).kind in LABEL_KINDS:
+                values = values.astype(np.int64)
+            table.replace(c, values, self.original(c))
         return table
 
     def _combinations(self) -> np.ndarray:
@@ -115,7 +135,7 @@ class FixedCombinations(ReversibleConstraint):
         return {"combinations": self._combinations()}
 
     def _load(self, state: State) -> None:
-        self.combinations_ = np.asarray(state["combinations"], dtype=np.int64)
+        self.combinations_ = np.asarray(state["combinations"], dtype=np.float64)
         self.seen_ = {
             c: tuple(_label(self.original(c), code) for code in self.combinations_[:, i])
             for i, c in enumerate(self.columns)
@@ -125,5 +145,12 @@ class FixedCombinations(ReversibleConstraint):
         return {"kind": self.kind, "columns": list(self.columns)}
 
 
-def _label(spec: ColumnSpec, code: int) -> Any:
-    return None if code < 0 else (spec.categories or ())[code]
+def _stack(table: CanonicalTable, columns: tuple[str, ...]) -> np.ndarray:
+    """The columns side by side as floats: label codes (-1 missing) and numbers (NaN)."""
+    return np.column_stack([table.values[c].astype(np.float64) for c in columns])
+
+
+def _label(spec: ColumnSpec, code: float) -> Any:
+    if spec.kind not in LABEL_KINDS:
+        return None if np.isnan(code) else float(code)
+    return None if code < 0 else (spec.categories or ())[int(code)]
