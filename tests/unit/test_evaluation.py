@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -157,3 +158,18 @@ def test_the_privacy_spend_is_shown_in_the_report(tmp_path) -> None:
     page = rep.to_html(tmp_path / "r.html").read_text()
     assert "Differential privacy" in page and "DP-SGD on the VAE" in page
     assert "epsilon 0.9 of 1" in page
+
+
+def test_anonymeter_warnings_go_to_the_note_not_the_terminal(capsys) -> None:
+    pytest.importorskip("anonymeter")
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"a": rng.normal(size=120), "g": rng.choice(["x", "y"], 120)})
+    synthetic = pd.DataFrame({"a": rng.normal(size=120), "g": rng.choice(["x", "y"], 120)})
+    holdout = pd.DataFrame({"a": rng.normal(size=60), "g": rng.choice(["x", "y"], 60)})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = evaluate(real, synthetic, holdout=holdout, target="g", figures=False)
+    assert [str(w.message) for w in caught if "anonymeter" in w.filename] == []
+    assert capsys.readouterr().err == ""
+    notes = " ".join(r.note for r in report.results if r.name.endswith("_risk"))
+    assert "Attack is as good or worse as baseline model" in notes

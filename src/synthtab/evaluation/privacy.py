@@ -14,8 +14,11 @@ True
 
 from __future__ import annotations
 
+import logging
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -260,11 +263,16 @@ class AnonymeterRisks(Metric):
             f"inference secret '{secret}'; singling-out's row sample uses polars' own "
             "unseeded generator, so that risk may vary slightly between runs"
         )
+        results = []
         with _numpy_global_seed(seed):  # anonymeter samples its attacks from numpy's global RNG
-            return [self._one(name, run(), note) for name, run in evaluations.items()]
+            for name, run in evaluations.items():
+                with _anonymeter_messages() as said_list:  # its evaluation and risk() both warn
+                    risk = run().risk()
+                said = "; ".join(dict.fromkeys(said_list))
+                results.append(self._one(name, risk, f"{note}; {said}" if said else note))
+        return results
 
-    def _one(self, name: str, evaluation: object, note: str) -> MetricResult:
-        risk = evaluation.risk()
+    def _one(self, name: str, risk: Any, note: str) -> MetricResult:
         low, high = (float(v) for v in risk.ci)
         return MetricResult(
             name,
@@ -274,6 +282,35 @@ class AnonymeterRisks(Metric):
             extra={"ci_low": low, "ci_high": high},
             note=note,
         )
+
+
+@contextmanager
+def _anonymeter_messages() -> Iterator[list[str]]:
+    """Collect anonymeter's warnings and log records for the metric's note, so they do not
+    reach the user's terminal (its logger has no handler, so Python would print them)."""
+    said: list[str] = []
+    logger = logging.getLogger("anonymeter")
+    handler = _ListHandler(said)
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield said
+        said.extend(str(w.message) for w in caught)
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sink.append(record.getMessage())
 
 
 @contextmanager
