@@ -167,12 +167,27 @@ def _number(value: Any) -> str:
     return "" if value is None else f"{value:.6g}" if isinstance(value, float) else str(value)
 
 
+def _instants(low: float | None, high: float | None) -> str:
+    """Datetime bounds (epoch seconds) as dates, or as instants when either has a time."""
+    import pandas as pd  # only here: the CLI's start-up stays fast
+
+    stamps = [None if v is None else pd.Timestamp(v, unit="s") for v in (low, high)]
+    dates = all(s is None or s == s.normalize() for s in stamps)
+    shown = [
+        "" if s is None else s.date().isoformat() if dates else s.isoformat(sep=" ")
+        for s in stamps
+    ]
+    return f"{shown[0]} to {shown[1]}"
+
+
 def _details(spec: Any) -> str:
     if spec.categories:
         shown = ", ".join(str(c) for c in spec.categories[:_MAX_CATEGORIES])
         more = len(spec.categories) - _MAX_CATEGORIES
         return shown + (f", … (+{more} more)" if more > 0 else "")
     if spec.minimum is not None or spec.maximum is not None:
+        if spec.kind.value == "datetime":  # bounds are epoch seconds: show them as instants
+            return _instants(spec.minimum, spec.maximum)
         return f"{_number(spec.minimum)} to {_number(spec.maximum)}"
     return spec.pii_provider or spec.identifier_pattern or ""
 
@@ -193,13 +208,16 @@ def schema_table(schema: Any) -> Table:
     return table
 
 
-def mapping_table(title: str, values: Mapping[str, Any]) -> Table:
-    """A two-column key/value table."""
+def mapping_table(
+    title: str, values: Mapping[str, Any], *, whole: Iterable[str] = ()
+) -> Table:
+    """A two-column key/value table; values of the keys in ``whole`` are never shortened."""
+    keep = set(whole)
     table = _titled(title)
     table.add_column("name")
     table.add_column("value", overflow="fold")
     for key, value in values.items():
-        table.add_row(str(key), short(value))
+        table.add_row(str(key), str(value) if key in keep else short(value))
     return table
 
 
@@ -212,10 +230,12 @@ def fit_report_table(report: Mapping[str, Any]) -> Table:
                 last = short(series[-1]) if series else "-"
                 rows[f"history.{name}"] = f"{len(series)} values, last {last}"
         elif key == "notes":
-            rows["notes"] = "; ".join(map(str, value)) if value else "-"
+            for i, note in enumerate(value or ["-"], start=1):
+                rows["notes" if len(value or ()) < 2 else f"note {i}"] = str(note)
         else:
             rows[key] = value
-    return mapping_table("Fit report", rows)
+    notes = [k for k in rows if k == "notes" or k.startswith("note ")]
+    return mapping_table("Fit report", rows, whole=notes)
 
 
 def _yes_no(flag: bool) -> Text:
