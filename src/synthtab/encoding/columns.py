@@ -221,10 +221,42 @@ def _faker_values(spec: ColumnSpec, n: int, rng: np.random.Generator) -> np.ndar
         )
     size = min(n, PII_POOL)
     source = fake.unique if provider == "email" else fake
-    pool = np.array([getattr(source, provider)() for _ in range(size)], dtype=object)
+    make = getattr(source, provider)
+    if provider == "email":  # safe=True would give example.* domains, recognisable at a glance
+        pool = np.array([make(safe=False) for _ in range(size)], dtype=object)
+    else:
+        pool = np.array([make() for _ in range(size)], dtype=object)
     values = pool[rng.permutation(size)] if n <= size else pool[rng.integers(0, size, n)]
     if provider == "email" and n > size:  # keep addresses unique past the pool
         local, _, domain = np.char.partition(values.astype(str), "@").T
         values = np.char.add(np.char.add(local, np.arange(n).astype(str)), np.char.add("@", domain))
         values = values.astype(object)
     return values
+
+
+NAME_PROVIDERS = ("name", "first_name", "last_name")
+_TITLES = r"\b(?:dr|mr|mrs|ms|miss|md|phd|jr|sr|dds|dvm|ii|iii|iv)\b\.?"
+
+
+def emails_for_names(names: pd.Series, rng: np.random.Generator) -> pd.Series:
+    """Addresses that belong to the people named (``Ann Lee`` -> ``ann.lee@gmail.com``),
+    at common free-mail domains, unique within the block."""
+    from faker import Faker
+
+    fake = Faker()
+    fake.seed_instance(integer_seed(rng))
+    domains = np.array(sorted({fake.free_email_domain() for _ in range(40)}), dtype=object)
+    words = (
+        names.fillna("").astype(str).str.lower()
+        .str.replace(_TITLES, " ", regex=True)
+        .str.replace(r"[^a-z ]", "", regex=True)
+        .str.split()
+    )
+    first, last = words.str[0].fillna("user"), words.str[-1].fillna("mail")
+    styles = rng.integers(0, 3, len(names))
+    local = np.where(styles == 0, first + "." + last, np.where(styles == 1, first + last,
+                     first.str[0] + last))
+    local = pd.Series(local, index=names.index)
+    repeat = local.groupby(local).cumcount()  # a second Ann Lee gets ann.lee1
+    local = local.where(repeat == 0, local + repeat.astype(str))
+    return local + "@" + domains[rng.integers(0, len(domains), len(names))]

@@ -47,7 +47,13 @@ from synthtab.encoding.base import (
     categorical_encoders,
     numeric_encoders,
 )
-from synthtab.encoding.columns import from_canonical, generate_column, to_canonical
+from synthtab.encoding.columns import (
+    NAME_PROVIDERS,
+    emails_for_names,
+    from_canonical,
+    generate_column,
+    to_canonical,
+)
 from synthtab.encoding.layout import EncodedTable, EncodingStyle, Layout, Span
 from synthtab.errors import NotFittedError
 from synthtab.schema.spec import ColumnSpec, TableSchema
@@ -200,7 +206,21 @@ class TableEncoder:
             spec.name: generate_column(spec, n, rng=rng, row_offset=row_offset)
             for spec in self.generated
         }
+        self._match_emails_to_names(data, rng)
         return pd.DataFrame(data, index=pd.RangeIndex(n))
+
+    def _match_emails_to_names(self, data: dict[str, pd.Series], rng: np.random.Generator) -> None:
+        """A row's generated email is built from its generated name, as a real one would be."""
+        names = [s.name for s in self.generated if s.pii_provider in NAME_PROVIDERS]
+        emails = [s for s in self.generated if s.pii_provider == "email"]
+        if not names or not emails:
+            return
+        full = next((n for n in names if self.schema[n].pii_provider == "name"), None)
+        person = data[full] if full else _joined([data[n] for n in names])
+        for spec in emails:
+            missing = data[spec.name].isna()
+            made = emails_for_names(person, rng).where(~missing.to_numpy())
+            data[spec.name] = made.astype(data[spec.name].dtype)
 
     def assemble(self, modelled: pd.DataFrame, generated: pd.DataFrame) -> pd.DataFrame:
         """Put modelled and generated columns together in the schema's order."""
@@ -390,3 +410,11 @@ def _encoder_from_state(item: State) -> ColumnEncoder:
     name = item["encoder"]
     registry = numeric_encoders if name in numeric_encoders else categorical_encoders
     return registry.get(name).load().from_state_dict(item["state"])
+
+
+def _joined(parts: list[pd.Series]) -> pd.Series:
+    """First and last names side by side, as one full name."""
+    out = parts[0].fillna("").astype(str)
+    for part in parts[1:]:
+        out = out + " " + part.fillna("").astype(str)
+    return out
