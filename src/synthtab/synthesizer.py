@@ -13,12 +13,14 @@ arrays, a layout and a ``numpy.random.Generator``.
 
 from __future__ import annotations
 
+import numbers
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Self
 
+import numpy as np
 import pandas as pd
 
 from synthtab.constraints.base import Constraint
@@ -237,6 +239,8 @@ class Synthesizer:
         """
         self._check_fitted()
         _check_count(n, "number of rows to sample")
+        n = int(n)
+        _check_in_memory(n, len(self.schema_.names))
         seeds = SeedTree(check_seed(self.seed if seed is None else seed)).child("sample")
         request = as_request(conditions, self.schema_, n)
         return self._engine().sample(n, seeds, request, progress)
@@ -267,6 +271,7 @@ class Synthesizer:
         from dataclasses import replace
 
         _check_count(batch_size, "batch_size")
+        n, batch_size = int(n), int(batch_size)
         if workers is not None:
             _check_count(workers, "number of workers")
         seeds = SeedTree(check_seed(self.seed if seed is None else seed)).child("sample")
@@ -427,8 +432,25 @@ class Synthesizer:
         return f"Synthesizer(model={self.model!r}, seed={self.seed!r}{extra})"
 
 
+#: The most rows :meth:`Synthesizer.sample` builds in memory; beyond it use ``sample_to``.
+MAX_IN_MEMORY_ROWS = 10**9
+
+
+def _check_in_memory(n: int, columns: int) -> None:
+    if n > MAX_IN_MEMORY_ROWS:
+        raise InvalidParameterError(
+            f"sample(n={n}) would build {n:,} rows x {columns} columns in memory, more than "
+            f"the {MAX_IN_MEMORY_ROWS:,}-row cap of sample(); use sample_to(path, n) (or "
+            "sample_batches) to stream large outputs to a file"
+        )
+
+
 def _check_count(value: object, what: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if (
+        isinstance(value, bool | np.bool_)
+        or not isinstance(value, numbers.Integral)
+        or value <= 0
+    ):
         raise InvalidParameterError(f"The {what} must be a positive int. Got {value!r} instead.")
 
 

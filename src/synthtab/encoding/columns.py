@@ -91,7 +91,34 @@ def _numbers_from_canonical(values: np.ndarray, spec: ColumnSpec) -> pd.Series:
     x = np.clip(x, spec.minimum, spec.maximum) if spec.minimum is not None else x
     if np.isnan(x).any() and _is_numpy_integer(spec.dtype):
         x = np.where(np.isnan(x), spec.minimum or 0.0, x)  # a non-nullable column
+    if _is_numpy_integer(spec.dtype) or _integer_extension(spec.dtype):
+        return _restore(_to_integers(x, spec.dtype), spec.dtype, spec.name)
     return _restore(x, spec.dtype, spec.name)
+
+
+def _integer_extension(dtype: str) -> bool:
+    try:
+        return pd.api.types.is_integer_dtype(pd.api.types.pandas_dtype(dtype))
+    except TypeError:
+        return False
+
+
+def _to_integers(x: np.ndarray, dtype: str) -> np.ndarray:
+    """Floats to the integer dtype without wrapping: near the int64/uint64 limits a float64
+    rounds past the largest integer (2**63 - 10 reads 2**63), which a plain cast wraps to
+    the other end of the range. Clip to the largest floats the dtype holds first."""
+    kind = pd.api.types.pandas_dtype(dtype)
+    numpy_dtype = np.dtype(getattr(kind, "numpy_dtype", kind))
+    if numpy_dtype.kind == "b":
+        return x
+    info = np.iinfo(numpy_dtype)
+    hi = np.nextafter(np.float64(info.max) + 1.0, -np.inf) if info.max > 2**53 else info.max
+    lo = float(info.min)
+    missing = np.isnan(x)
+    clipped = np.clip(np.where(missing, 0.0, x), lo, hi).astype(numpy_dtype)
+    if missing.any():
+        return pd.Series(pd.array(clipped, dtype=dtype)).mask(missing).to_numpy(object)
+    return clipped
 
 
 def _is_numpy_integer(dtype: str) -> bool:

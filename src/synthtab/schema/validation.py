@@ -69,8 +69,12 @@ def _column_problems(name: str, series: pd.Series, *, declared: bool) -> list[st
         ]
     if series.isna().all():
         return [f"column '{name}' is missing in every row; drop it before fitting"]
-    problems = []
     values = series.dropna()
+    if pd.api.types.is_object_dtype(dtype):
+        containers = _container_problems(name, values)
+        if containers:
+            return containers
+    problems = []
     if values.nunique() == 1 and not series.isna().any() and not declared:
         problems.append(
             f"column '{name}' holds one value ({_plain(values.iloc[0])!r}) in every row; it "
@@ -87,6 +91,25 @@ def _column_problems(name: str, series: pd.Series, *, declared: bool) -> list[st
     if pd.api.types.is_object_dtype(dtype):
         problems += _mixed_type_problems(name, values)
     return problems
+
+
+def _container_problems(name: str, values: pd.Series) -> list[str]:
+    kinds = sorted({type(v).__name__ for v in values if not _is_hashable(v)})
+    if not kinds:
+        return []
+    return [
+        f"column '{name}' holds {'/'.join(kinds)} values, which synthtab cannot model; "
+        f"flatten them into their own columns, or turn them into text, e.g. "
+        f"df['{name}'] = df['{name}'].astype(str)"
+    ]
+
+
+def _is_hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 #: pandas' own type inference (C, stops early) answers "one type" for these at once.
