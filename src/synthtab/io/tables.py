@@ -69,7 +69,9 @@ def table_format(path: str | os.PathLike[str], *, writing: bool = False) -> str:
     )
 
 
-def read_table(path: str | os.PathLike[str], *, table: str | None = None) -> pd.DataFrame:
+def read_table(
+    path: str | os.PathLike[str], *, table: str | None = None, encoding: str = "utf-8"
+) -> pd.DataFrame:
     """Read a CSV, TSV or Parquet file, or a database table, into a DataFrame.
 
     Parameters
@@ -78,6 +80,8 @@ def read_table(path: str | os.PathLike[str], *, table: str | None = None) -> pd.
         or a database URL (``sqlite:///shop.db``, ``postgresql://user@host/db``).
     table: the table to read from a database; files hold one table, so it
         must be ``None`` for them.
+    encoding: the text encoding of a CSV or TSV file (default ``"utf-8"``),
+        e.g. ``"latin-1"``; ignored for Parquet.
 
     Raises
     ------
@@ -105,13 +109,18 @@ def read_table(path: str | os.PathLike[str], *, table: str | None = None) -> pd.
             f"'{path}' is a {fmt} file that holds one table."
         )
     try:
-        frame = _read(source, fmt)
+        frame = _read(source, fmt, encoding)
     except PermissionError:
         raise DataSourceError(f"Cannot read the data file '{path}': permission denied.") from None
     except pd.errors.EmptyDataError:
         raise DataSourceError(f"The data file '{path}' is empty.") from None
     except UnicodeDecodeError:
-        raise DataSourceError(f"Could not read '{path}' as {fmt}: it is not UTF-8 text.") from None
+        raise DataSourceError(
+            f"Could not read '{path}' as {fmt}: it is not {encoding} text. "
+            "Pass its encoding, e.g. read_table(path, encoding=\"latin-1\")."
+        ) from None
+    except LookupError:
+        raise DataSourceError(f"Cannot read '{path}': unknown encoding {encoding!r}.") from None
     except (ValueError, TypeError, NotImplementedError, OSError) as exc:
         # pandas and pyarrow raise ValueError subclasses (ParserError, ArrowInvalid)
         raise DataSourceError(f"Could not read '{path}' as {fmt}: {_short(exc)}") from None
@@ -120,10 +129,10 @@ def read_table(path: str | os.PathLike[str], *, table: str | None = None) -> pd.
     return frame
 
 
-def _read(source: Path, fmt: str) -> pd.DataFrame:
+def _read(source: Path, fmt: str, encoding: str = "utf-8") -> pd.DataFrame:
     if fmt == "Parquet":
         return pd.read_parquet(source, engine="pyarrow")
-    return pd.read_csv(source, sep=_SEPARATORS[fmt], **_EXACT_FLOATS)
+    return pd.read_csv(source, sep=_SEPARATORS[fmt], encoding=encoding, **_EXACT_FLOATS)
 
 
 def check_table_output(path: str | os.PathLike[str], *, option: str = "output file") -> Path:
