@@ -218,3 +218,11 @@ def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
     finally:
         os.umask(umask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_a_latin1_csv_names_its_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("city,n\nZürich,1\nMálaga,2\n".encode("latin-1"))
+    with pytest.raises(DataSourceError, match=r"encoding=\"latin-1\""):
+        read_table(path)
+    assert read_table(path, encoding="latin-1")["city"].tolist() == ["Zürich", "Málaga"]
