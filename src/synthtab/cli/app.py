@@ -156,9 +156,11 @@ def fit(
     override: Annotated[
         list[str] | None,
         typer.Option(
-            metavar="COLUMN=KIND",
+            metavar="COLUMN=KIND[:DETAIL]",
             help="Force a column kind (numeric, integer, categorical, boolean, datetime, "
-            "identifier, pii); repeatable.",
+            "identifier, pii); repeatable. pii takes a Faker provider (phone=pii:phone_number; "
+            "without one it is guessed from the values), datetime a format "
+            "(joined=datetime:%d/%m/%Y).",
         ),
     ] = None,
     constraints: Annotated[
@@ -182,7 +184,8 @@ def fit(
         float | None,
         typer.Option(
             "--epsilon",
-            help="Fit with differential privacy at this total epsilon (copula, marginals).",
+            help="Fit with differential privacy at this total epsilon (the models that can "
+            "have differential privacy in 'synthtab models').",
         ),
     ] = None,
     delta: Annotated[
@@ -195,7 +198,7 @@ def fit(
         k: parse_value(v)
         for k, v in parse_pairs(param, option="--param", metavar="KEY=VALUE").items()
     }
-    overrides = parse_pairs(override, option="--override", metavar="COLUMN=KIND")
+    overrides = parse_pairs(override, option="--override", metavar="COLUMN=KIND[:DETAIL]")
     with cli_errors():
         from synthtab import Synthesizer
         from synthtab.constraints.config import load_constraints

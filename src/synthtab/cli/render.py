@@ -189,7 +189,10 @@ def _details(spec: Any) -> str:
         if spec.kind.value == "datetime":  # bounds are epoch seconds: show them as instants
             return _instants(spec.minimum, spec.maximum)
         return f"{_number(spec.minimum)} to {_number(spec.maximum)}"
-    return spec.pii_provider or spec.identifier_pattern or ""
+    generated = spec.pii_provider or spec.identifier_pattern or ""
+    if spec.missing_share:
+        generated += f" ({spec.missing_share:.1%} missing)"
+    return f"{generated} - {spec.reason}" if spec.reason else generated
 
 
 def _titled(title: str) -> Table:

@@ -26,6 +26,7 @@ import pandas as pd
 from synthtab.errors import InvalidParameterError
 from synthtab.random import integer_seed
 from synthtab.schema.datetimes import YYYYMMDD, unit_nanoseconds
+from synthtab.schema.pii import check_provider
 from synthtab.schema.spec import ColumnKind, ColumnSpec
 
 #: Faker values generated per call at most; larger requests draw from this pool.
@@ -208,17 +209,27 @@ def generate_column(
 
     Integer keys continue above the largest real key (offset by ``row_offset``,
     so separately drawn blocks never collide); text keys follow the real keys'
-    pattern; personal data come from Faker, seeded from ``rng``.
+    pattern; personal data come from Faker, seeded from ``rng``. A column with
+    gaps gets them at its ``missing_share``.
     """
+    values = _generated_values(spec, n, rng, row_offset)
+    if spec.missing_share:
+        gaps = rng.random(n) < spec.missing_share
+        values = values.astype(object) if gaps.any() else values
+        values[gaps] = None
+    return _restore(values, spec.dtype, spec.name)
+
+
+def _generated_values(
+    spec: ColumnSpec, n: int, rng: np.random.Generator, row_offset: int
+) -> np.ndarray:
     if spec.kind is ColumnKind.IDENTIFIER and spec.identifier_pattern is None:
         start = int(spec.maximum or 0) + 1 + row_offset
-        return _restore(np.arange(start, start + n), spec.dtype, spec.name)
+        return np.arange(start, start + n)
     if spec.kind is ColumnKind.IDENTIFIER:
-        return _restore(
-            _pattern_strings(spec.identifier_pattern or "", n, rng), spec.dtype, spec.name
-        )
+        return _pattern_strings(spec.identifier_pattern or "", n, rng)
     if spec.kind is ColumnKind.PII:
-        return _restore(_faker_values(spec, n, rng), spec.dtype, spec.name)
+        return _faker_values(spec, n, rng)
     raise InvalidParameterError(
         f"Column '{spec.name}' is {spec.kind.value}; it is learned, not generated."
     )
@@ -238,14 +249,11 @@ def _pattern_strings(pattern: str, n: int, rng: np.random.Generator) -> np.ndarr
 def _faker_values(spec: ColumnSpec, n: int, rng: np.random.Generator) -> np.ndarray:
     from faker import Faker
 
+    provider = check_provider(spec.pii_provider or "name", column=spec.name)
+    if provider == "uuid4":  # unique keys: drawn from the seed, never from a small pool
+        return _uuid4_strings(n, rng)
     fake = Faker()
     fake.seed_instance(integer_seed(rng))
-    provider = spec.pii_provider or "name"
-    if not hasattr(fake, provider):
-        raise InvalidParameterError(
-            f"Column '{spec.name}' names the Faker provider '{provider}', which does not "
-            "exist; use one such as 'name', 'email', 'phone_number' or 'address'."
-        )
     size = min(n, PII_POOL)
     source = fake.unique if provider == "email" else fake
     make = getattr(source, provider)
@@ -259,6 +267,20 @@ def _faker_values(spec: ColumnSpec, n: int, rng: np.random.Generator) -> np.ndar
         values = np.char.add(np.char.add(local, np.arange(n).astype(str)), np.char.add("@", domain))
         values = values.astype(object)
     return values
+
+
+def _uuid4_strings(n: int, rng: np.random.Generator) -> np.ndarray:
+    """Random (version 4) UUIDs in canonical form, vectorised."""
+    raw = rng.integers(0, 256, (n, 16), dtype=np.uint8)
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40  # version 4
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80  # RFC 4122 variant
+    hexes = np.array([f"{b:02x}" for b in range(256)])[raw]
+    out = np.full(n, "", dtype="<U36")
+    for position in range(16):  # a loop over bytes, not rows
+        if position in (4, 6, 8, 10):
+            out = np.char.add(out, "-")
+        out = np.char.add(out, hexes[:, position])
+    return out.astype(object)
 
 
 NAME_PROVIDERS = ("name", "first_name", "last_name")

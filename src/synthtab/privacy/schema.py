@@ -8,7 +8,9 @@ learned from the values are released under DP, or taken as declared:
   not pass a threshold are suppressed (a stable histogram, (epsilon, delta)-DP),
   and the rows that hold them are dropped before training;
 * numeric bounds: noisy counts over public power-of-two bins (epsilon-DP); the
-  model clips every value into them.
+  model clips every value into them;
+* the missing share of a generated column (identifier or personal data) is not
+  released: such columns come out complete unless the share is declared.
 
 A column whose override is a full ``ColumnSpec``, or a mapping giving its
 ``categories`` (labels) or both ``minimum`` and ``maximum`` (numbers), is
@@ -42,7 +44,9 @@ def declared_columns(schema: TableSchema, overrides: Mapping[str, Any] | None) -
     out: set[str] = set()
     for name, value in (overrides or {}).items():
         declares_facts = isinstance(value, Mapping) and (
-            "categories" in value or {"minimum", "maximum"} <= set(value)
+            "categories" in value
+            or "missing_share" in value
+            or {"minimum", "maximum"} <= set(value)
         )
         if isinstance(value, ColumnSpec) or declares_facts:
             out.add(name)
@@ -71,7 +75,7 @@ def private_schema(
     Returns the private schema and the rows to train on.
     """
     discrete, continuous = private_parts(schema, declared)
-    specs = {c.name: c for c in schema}
+    specs = {c.name: _without_missing_share(c, declared) for c in schema}
     data = data.reset_index(drop=True)
     if discrete:
         eps, delta = ledger.allowance(CATEGORIES)
@@ -89,6 +93,14 @@ def private_schema(
         for name, (low, high) in zip(continuous, bounds, strict=True):
             specs[name] = _with_bounds(specs[name], float(low), float(high))
     return TableSchema(tuple(specs[c.name] for c in schema)), data
+
+
+def _without_missing_share(spec: ColumnSpec, declared: set[str]) -> ColumnSpec:
+    # a generated column's gap rate is learned from the rows: not released under DP,
+    # so such a column comes out complete unless its share is declared
+    if spec.kind.is_generated and spec.missing_share is not None and spec.name not in declared:
+        return spec.with_changes(missing_share=None)
+    return spec
 
 
 def _release_categories(

@@ -24,6 +24,12 @@ Override = str | ColumnKind | Mapping[str, Any] | ColumnSpec
 _MAX_DECIMALS = 6
 _BOOLEAN_PAIRS = [{"yes", "no"}, {"y", "n"}, {"true", "false"}, {"t", "f"}]
 _MIN_ID_ROWS = 20
+# Text whose values are mostly unique cannot be learned as labels without copying
+# them: at least this many distinct values, and half the values distinct or a
+# quarter of the rows holding a value seen only once.
+_FREE_TEXT_MIN_LABELS = 20
+_FREE_TEXT_DISTINCT_SHARE = 0.5
+_FREE_TEXT_SINGLETON_SHARE = 0.25
 
 
 def infer_schema(
@@ -36,8 +42,11 @@ def infer_schema(
     df:
         The real table.
     overrides:
-        Per column, a kind (``"categorical"``), a dict of spec fields
+        Per column, a kind (``"categorical"``), a kind with its detail
+        (``"pii:phone_number"``, ``"datetime:%d/%m/%Y"``), a dict of spec fields
         (``{"kind": "pii", "pii_provider": "email"}``) or a full ``ColumnSpec``.
+        A personal-data column declared without a provider gets the one its
+        values or name suggest.
 
     Examples
     --------
@@ -61,23 +70,43 @@ def infer_schema(
 def _column_spec(name: str, series: pd.Series, override: Override | None) -> ColumnSpec:
     if isinstance(override, ColumnSpec):
         return override
-    fields: dict[str, Any] = {}
-    if isinstance(override, Mapping):
-        fields = dict(override)
-        kind = ColumnKind.parse(fields.pop("kind"), column=name) if "kind" in fields else None
-    elif override is not None:
-        kind = ColumnKind.parse(override, column=name)
-    else:
-        kind = None
+    fields = _override_fields(name, override)
+    kind = ColumnKind.parse(fields.pop("kind"), column=name) if "kind" in fields else None
     if kind is None:
         kind, facts = infer_kind(name, series)
     else:
         facts = _facts_for(kind, name, series, fields)
+    if fields.get("pii_provider") is not None:
+        pii.check_provider(str(fields["pii_provider"]), column=name)
     spec = SPEC_BUILDERS[kind](name, series, facts)
     try:
         return spec.with_changes(**fields) if fields else spec
     except TypeError as exc:
         raise InvalidParameterError(f"Bad override for column '{name}': {exc}") from None
+
+
+_DETAIL_FIELDS = {ColumnKind.PII: "pii_provider", ColumnKind.DATETIME: "datetime_format"}
+
+
+def _override_fields(name: str, override: Override | None) -> dict[str, Any]:
+    """An override as spec fields: ``"pii:email"`` -> kind and provider."""
+    if override is None:
+        return {}
+    if isinstance(override, Mapping):
+        return dict(override)
+    if isinstance(override, ColumnKind):
+        return {"kind": override}
+    text = str(override)
+    kind_text, sep, detail = text.partition(":")
+    kind = ColumnKind.parse(kind_text.strip(), column=name)
+    if not sep:
+        return {"kind": kind}
+    if kind not in _DETAIL_FIELDS or not detail.strip():
+        raise InvalidParameterError(
+            f"Override {text!r} for column '{name}': only pii:<provider> (pii:phone_number) "
+            "and datetime:<format> (datetime:%d/%m/%Y) take a detail after ':'."
+        )
+    return {"kind": kind, _DETAIL_FIELDS[kind]: detail.strip()}
 
 
 def infer_kind(name: str, series: pd.Series) -> tuple[ColumnKind, dict[str, Any]]:
@@ -106,7 +135,8 @@ def _numeric_kind(name: str, values: pd.Series) -> tuple[ColumnKind, dict[str, A
     is_unique = unique.size == numbers.size and numbers.size >= _MIN_ID_ROWS
     consecutive = is_unique and unique[-1] - unique[0] + 1 == unique.size
     if is_unique and (consecutive or pii.looks_like_id_name(name)):
-        return ColumnKind.IDENTIFIER, {}
+        shape = "consecutive integers" if consecutive else "integers named like a key"
+        return ColumnKind.IDENTIFIER, {"reason": f"unique {shape}: a key"}
     if datetimes.looks_like_yyyymmdd(values):
         return ColumnKind.DATETIME, {"datetime_format": datetimes.YYYYMMDD}
     return ColumnKind.INTEGER, {}
@@ -118,14 +148,39 @@ def _text_kind(name: str, values: pd.Series) -> tuple[ColumnKind, dict[str, Any]
         return ColumnKind.DATETIME, {"datetime_format": fmt}
     provider = pii.detect_pii(name, values)
     if provider is not None:
-        return ColumnKind.PII, {"pii_provider": provider}
+        return ColumnKind.PII, {"pii_provider": provider, "reason": _pii_reason(provider)}
     text = values.astype(str)
     lowered = set(text.str.lower().unique())
     if len(lowered) == 2 and lowered in _BOOLEAN_PAIRS:
         return ColumnKind.BOOLEAN, {}
     if _is_text_identifier(name, text):
-        return ColumnKind.IDENTIFIER, {}
+        return ColumnKind.IDENTIFIER, {"reason": "unique values of one shape: a key"}
+    why = _free_text_reason(text)
+    if why is not None:
+        if pii.text_pattern(text).value_counts(normalize=True).iloc[0] >= 0.95:
+            return ColumnKind.IDENTIFIER, {"reason": f"{why}, all of one shape: a key"}
+        provider = pii.free_text_provider(name, text)
+        return ColumnKind.PII, {"pii_provider": provider, "reason": f"{why}: free text"}
     return ColumnKind.CATEGORICAL, {}
+
+
+def _pii_reason(provider: str) -> str:
+    return f"values have the shape of '{provider}' values: personal data"
+
+
+def _free_text_reason(text: pd.Series) -> str | None:
+    """Why text is too varied to learn as labels (learning it would copy it), or None."""
+    counts = text.value_counts(sort=False)
+    if counts.size < _FREE_TEXT_MIN_LABELS:
+        return None
+    distinct = counts.size / text.size
+    singletons = float(counts[counts == 1].sum()) / text.size
+    if distinct < _FREE_TEXT_DISTINCT_SHARE and singletons < _FREE_TEXT_SINGLETON_SHARE:
+        return None
+    return (
+        f"{counts.size:,} distinct values in {text.size:,} rows "
+        f"({singletons:.0%} of rows hold a value seen once), generated afresh so none is copied"
+    )
 
 
 def _is_text_identifier(name: str, text: pd.Series) -> bool:
@@ -142,8 +197,8 @@ def _facts_for(
     """Facts an overridden kind needs (a date format, a Faker provider)."""
     values = series.dropna()
     if kind is ColumnKind.DATETIME and not pd.api.types.is_datetime64_any_dtype(series.dtype):
-        if "datetime_format" in fields:
-            return {}
+        if fields.get("datetime_format"):
+            return {"datetime_format": fields["datetime_format"]}
         if pd.api.types.is_integer_dtype(series.dtype) and datetimes.looks_like_yyyymmdd(values):
             return {"datetime_format": datetimes.YYYYMMDD}
         fmt = datetimes.detect_text_format(values)
@@ -156,8 +211,19 @@ def _facts_for(
                 ]
             )
         return {"datetime_format": fmt}
-    if kind is ColumnKind.PII and "pii_provider" not in fields:
-        return {"pii_provider": pii.detect_pii(name, values) or "name"}
+    if kind is ColumnKind.PII:
+        if fields.get("pii_provider"):
+            return {"pii_provider": fields["pii_provider"]}
+        provider = pii.guess_provider(name, values)
+        if provider is None:
+            raise InvalidParameterError(
+                f"Column '{name}' was declared personal data, but its values "
+                f"(e.g. {list(values.astype(str).unique()[:3])}) do not show which kind; "
+                f"name a provider: overrides={{'{name}': 'pii:phone_number'}} "
+                f"(CLI: --override {name}=pii:phone_number). Common providers: name, email, "
+                "phone_number, address, postcode, iban, uuid4, job, sentence."
+            )
+        return {"pii_provider": provider, "reason": "declared personal data"}
     return {}
 
 
@@ -186,9 +252,16 @@ def _decimals(numbers: np.ndarray) -> int | None:
 
 
 def _base(name: str, series: pd.Series, kind: ColumnKind, **facts: Any) -> ColumnSpec:
+    missing = series.isna()
+    if kind.is_generated and missing.any():
+        facts["missing_share"] = round(float(missing.mean()), 6)
     return ColumnSpec(
-        name=name, kind=kind, dtype=str(series.dtype), nullable=bool(series.isna().any()), **facts
+        name=name, kind=kind, dtype=str(series.dtype), nullable=bool(missing.any()), **facts
     )
+
+
+def _reason(facts: dict[str, Any]) -> dict[str, Any]:
+    return {"reason": facts["reason"]} if facts.get("reason") else {}
 
 
 def _numeric_spec(name: str, series: pd.Series, facts: dict[str, Any]) -> ColumnSpec:
@@ -254,13 +327,17 @@ def _identifier_spec(name: str, series: pd.Series, facts: dict[str, Any]) -> Col
     values = series.dropna()
     if pd.api.types.is_numeric_dtype(series.dtype):
         numbers = values.to_numpy(dtype=np.float64)
-        return _base(name, series, ColumnKind.IDENTIFIER, **_bounds(numbers))
+        return _base(name, series, ColumnKind.IDENTIFIER, **_bounds(numbers), **_reason(facts))
     pattern = pii.text_pattern(values).value_counts().index[0]
-    return _base(name, series, ColumnKind.IDENTIFIER, identifier_pattern=pattern)
+    return _base(
+        name, series, ColumnKind.IDENTIFIER, identifier_pattern=pattern, **_reason(facts)
+    )
 
 
 def _pii_spec(name: str, series: pd.Series, facts: dict[str, Any]) -> ColumnSpec:
-    return _base(name, series, ColumnKind.PII, pii_provider=facts["pii_provider"])
+    return _base(
+        name, series, ColumnKind.PII, pii_provider=facts["pii_provider"], **_reason(facts)
+    )
 
 
 SPEC_BUILDERS: dict[ColumnKind, Callable[[str, pd.Series, dict[str, Any]], ColumnSpec]] = {

@@ -87,6 +87,10 @@ class ColumnSpec:
         so that sampled instants are rounded like the real ones.
     pii_provider: the Faker provider that generates a personal-data column.
     identifier_pattern: a template for string identifiers (``"A"`` letter, ``"9"`` digit).
+    missing_share: the share of missing values of a generated column (identifiers and
+        personal data are generated afresh, so their gaps are drawn at this rate).
+    reason: why inference chose a generated kind (identifier or personal data), so
+        that a user can see why a column is not learned.
     """
 
     name: str
@@ -101,6 +105,8 @@ class ColumnSpec:
     datetime_resolution: str | None = None
     pii_provider: str | None = None
     identifier_pattern: str | None = None
+    missing_share: float | None = None
+    reason: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", ColumnKind.parse(self.kind, column=self.name))
@@ -114,6 +120,11 @@ class ColumnSpec:
             raise InvalidParameterError(
                 f"Column '{self.name}' is personal data but names no Faker provider "
                 "(for example 'name', 'email' or 'phone_number')."
+            )
+        if self.missing_share is not None and not 0.0 <= self.missing_share <= 1.0:
+            raise InvalidParameterError(
+                f"Column '{self.name}' has missing_share {self.missing_share}; "
+                "it must lie between 0 and 1."
             )
         if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
             raise InvalidParameterError(
