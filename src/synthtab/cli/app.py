@@ -12,13 +12,24 @@ to stdout; progress and status go to stderr.
 from __future__ import annotations
 
 import json
+import os
+import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.text import Text
+from typer.core import TyperCommand, TyperGroup
 
+from synthtab.cli.outputs import (
+    HTML_SUFFIXES,
+    JSON_SUFFIXES,
+    MODEL_SUFFIXES,
+    Output,
+    guard_outputs,
+)
 from synthtab.cli.render import (
     cli_errors,
     fit_report_table,
@@ -34,8 +45,27 @@ from synthtab.cli.render import (
 if TYPE_CHECKING:
     from synthtab import Synthesizer
 
+class _HelpWithoutPlaceholder:
+    """--help is a flag: its help line shows no ``<bool>`` value placeholder."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.metavar = ""
+        return option
+
+
+class _Command(_HelpWithoutPlaceholder, TyperCommand):
+    pass
+
+
+class _Group(_HelpWithoutPlaceholder, TyperGroup):
+    pass
+
+
 app = typer.Typer(
     name="synthtab",
+    cls=_Group,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -44,6 +74,10 @@ app = typer.Typer(
 # synthtab (and so pandas) is imported inside the commands: `synthtab --help` stays fast.
 
 Seed = Annotated[int, typer.Option("--seed", help="Seed: the same seed gives the same output.")]
+# metavar="": a flag takes no value, so its help shows no <bool> placeholder
+Overwrite = Annotated[
+    bool, typer.Option("--overwrite", metavar="", help="Replace an output file that exists.")
+]
 
 
 def _show_version(value: bool) -> None:
@@ -58,7 +92,9 @@ def _show_version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, metavar="", help="Show the version."
+        ),
     ] = False,
 ) -> None:
     """Synthetic tabular data: learn a table, then sample new rows that keep its statistics."""
@@ -123,7 +159,7 @@ def _check_rows(rows: int) -> None:
         )
 
 
-@app.command()
+@app.command(cls=_Command)
 def fit(
     data: Annotated[
         str,
@@ -192,6 +228,7 @@ def fit(
         float | None,
         typer.Option("--delta", help="The DP delta; default min(1e-5, 1/(10 rows))."),
     ] = None,
+    overwrite: Overwrite = False,
 ) -> None:
     """Learn a table (a file, or a database table) and save the fitted model."""
     params = {
@@ -217,6 +254,11 @@ def fit(
             **params,
         )
         check_writable(output, option="model file")
+        guard_outputs(
+            [Output(output, "model file", MODEL_SUFFIXES)],
+            inputs=[data, constraints],
+            overwrite=overwrite,
+        )
         frame = read_table(data, table=table)
         status(f"Read {len(frame):,} rows × {frame.shape[1]} columns from {data}.")
         started = time.perf_counter()
@@ -269,7 +311,7 @@ def _conditions(items: list[str] | None, synth: Synthesizer) -> Any:
     return Condition(values)
 
 
-@app.command()
+@app.command(cls=_Command)
 def rebalance(
     data: Annotated[str, typer.Argument(help="The table: a file, or a database URL with --table.")],
     target: Annotated[str, typer.Option("--target", "-t", help="The class column.")],
@@ -289,6 +331,7 @@ def rebalance(
     table: Annotated[
         str | None, typer.Option("--table", help="The table to read from a database URL.")
     ] = None,
+    overwrite: Overwrite = False,
 ) -> None:
     """Add synthetic rows of the rarer classes; the real rows are kept."""
     with cli_errors():
@@ -296,6 +339,7 @@ def rebalance(
         from synthtab.sampling.rebalance import rebalance as add_rows
 
         check_table_output(output)
+        guard_outputs([Output(output, "output file")], inputs=[data], overwrite=overwrite)
         frame = read_table(data, table=table)
         before = frame[target].value_counts().to_dict() if target in frame else {}
         with stage_progress():
@@ -309,7 +353,7 @@ def rebalance(
     )
 
 
-@app.command()
+@app.command(cls=_Command)
 def sample(
     model_file: Annotated[Path, typer.Argument(help="A model saved by `synthtab fit`.")],
     rows: Annotated[int, typer.Option("--rows", "-n", help="How many rows to generate.")],
@@ -344,12 +388,15 @@ def sample(
             "--output as a Parquet dataset folder, one part per task.",
         ),
     ] = None,
+    overwrite: Overwrite = False,
 ) -> None:
     """Generate rows from a saved model, streaming them to a file, a database or a dataset."""
     parse_pairs(condition, option="--condition", metavar="COLUMN=VALUE")  # usage errors first
     with cli_errors():
         _check_rows(rows)
         _check_sample_output(output, table, scheduler)
+        if not table:
+            guard_outputs([Output(output, "output file")], inputs=[model_file], overwrite=overwrite)
         synth = _load(model_file)
         conditions = _conditions(condition, synth)
         client = _dask_client(scheduler)
@@ -404,7 +451,7 @@ def _dask_client(scheduler: str | None) -> Any:
     return connect(scheduler)
 
 
-@app.command()
+@app.command(cls=_Command)
 def inspect(
     model_file: Annotated[Path, typer.Argument(help="A model saved by `synthtab fit`.")],
 ) -> None:
@@ -442,7 +489,7 @@ def _privacy_rows(synth: Synthesizer) -> dict[str, Any]:
     return rows
 
 
-@app.command()
+@app.command(cls=_Command)
 def models(
     name: Annotated[
         str | None, typer.Argument(help="Show the parameters of this model instead.")
@@ -458,7 +505,7 @@ def models(
     out_console().print(table)
 
 
-@app.command()
+@app.command(cls=_Command)
 def evaluate(
     real: Annotated[str, typer.Argument(help="The real rows the generator learned (a file).")],
     synthetic: Annotated[str, typer.Argument(help="The synthetic rows to judge (a file).")],
@@ -485,6 +532,7 @@ def evaluate(
         ),
     ] = None,
     seed: Seed = 0,
+    overwrite: Overwrite = False,
 ) -> None:
     """Judge synthetic rows against real ones: fidelity, utility and privacy."""
     from synthtab.cli.demo import print_evaluation
@@ -493,9 +541,18 @@ def evaluate(
         from synthtab.evaluation import evaluate as run_evaluation
         from synthtab.io import check_writable, read_table
 
-        for path, what in ((report, "HTML report"), (json_out, "JSON report")):
+        written_to = [
+            (report, "HTML report", HTML_SUFFIXES),
+            (json_out, "JSON report", JSON_SUFFIXES),
+        ]
+        for path, what, _ in written_to:
             if path is not None:
                 check_writable(path, option=what)
+        guard_outputs(
+            [Output(p, what, suffixes) for p, what, suffixes in written_to if p is not None],
+            inputs=[real, synthetic, holdout, model],
+            overwrite=overwrite,
+        )
         fitted = _load(model) if model is not None else None
         tables = [read_table(p) if p else None for p in (real, synthetic, holdout)]
         status(f"Evaluating {len(tables[1]):,} synthetic rows against {len(tables[0]):,} real.")
@@ -519,7 +576,7 @@ def evaluate(
         out_console().print(f"Wrote {path}", soft_wrap=True)
 
 
-@app.command()
+@app.command(cls=_Command)
 def demo(
     rows: Annotated[int, typer.Option("--rows", "-n", help="Synthetic rows to generate.")] = 2000,
     out: Annotated[Path, typer.Option("--out", help="Folder for the model and the rows.")] = Path(
@@ -538,5 +595,24 @@ def demo(
 
 
 def main() -> None:
-    """Entry point of the ``synthtab`` console script."""
-    app()
+    """Entry point of the ``synthtab`` console script.
+
+    An error outside the synthtab tree is a bug: it is printed as one line that
+    says so and how to see the traceback (``SYNTHTAB_DEBUG=1``), with exit code 1.
+    """
+    try:
+        app()
+    except Exception as exc:  # typer's own exits are SystemExit, not caught here
+        if os.environ.get("SYNTHTAB_DEBUG"):
+            raise
+        from synthtab.cli.render import err_console
+
+        err_console().print(
+            Text(
+                f"Unexpected error ({type(exc).__name__}): {exc}. This is a bug in synthtab; "
+                "please report it. Run again with SYNTHTAB_DEBUG=1 to see the traceback.",
+                style="bold red",
+            ),
+            soft_wrap=True,
+        )
+        sys.exit(1)

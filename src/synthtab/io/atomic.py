@@ -51,7 +51,12 @@ def _default_mode() -> int:
 def atomic_output(path: str | os.PathLike[str], *, option: str = "output") -> Iterator[Path]:
     """Yield a temporary path; on success it replaces ``path``, on failure it is removed."""
     target = check_writable(path, option=option)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".partial", dir=target.parent
+        )
+    except OSError as exc:  # the folder vanished or turned read-only since the check
+        raise OutputError(f"Could not write the {option} '{target}': {exc.strerror}.") from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:
