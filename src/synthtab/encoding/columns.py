@@ -211,10 +211,14 @@ def generate_column(
     so separately drawn blocks never collide); text keys follow the real keys'
     pattern; personal data come from Faker, seeded from ``rng``. A column with
     gaps gets them at its ``missing_share``.
+
+    Every draw is prefix-stable: the first ``m`` of ``n`` rows equal the rows of a
+    call for ``m``, so a block is generated only as far as it is used.
     """
-    values = _generated_values(spec, n, rng, row_offset)
+    value_rng, gap_rng = rng.spawn(2)
+    values = _generated_values(spec, n, value_rng, row_offset)
     if spec.missing_share:
-        gaps = rng.random(n) < spec.missing_share
+        gaps = gap_rng.random(n) < spec.missing_share
         values = values.astype(object) if gaps.any() else values
         values[gaps] = None
     return _restore(values, spec.dtype, spec.name)
@@ -239,34 +243,53 @@ _CHAR_RANGES = {"A": (65, 91), "a": (97, 123), "9": (48, 58)}
 
 
 def _pattern_strings(pattern: str, n: int, rng: np.random.Generator) -> np.ndarray:
-    codes = np.empty((n, len(pattern)), dtype=np.uint32)
-    for position, char in enumerate(pattern):  # a loop over characters, not rows
-        low, high = _CHAR_RANGES.get(char, (ord(char), ord(char) + 1))
-        codes[:, position] = rng.integers(low, high, n)
-    return codes.view(f"<U{max(len(pattern), 1)}").ravel().astype(object)
+    ranges = np.array([_CHAR_RANGES.get(c, (ord(c), ord(c) + 1)) for c in pattern] or [(32, 33)])
+    # one row-major draw, so row i depends on nothing after it
+    uniform = rng.random((n, len(ranges)))
+    codes = (ranges[:, 0] + uniform * (ranges[:, 1] - ranges[:, 0])).astype(np.uint32)
+    return codes.view(f"<U{len(ranges)}").ravel().astype(object)
 
 
 def _faker_values(spec: ColumnSpec, n: int, rng: np.random.Generator) -> np.ndarray:
-    from faker import Faker
-
+    """Faker values: the rows take a seeded pool in a random order (no repeats up to
+    :data:`PII_POOL` rows), then random pool entries. The pool is made in chunks of
+    :data:`_POOL_CHUNK`, each from its own seed, and only the chunks the rows use are
+    made: ten rows cost a few hundred Faker calls, not a pool of thousands."""
     provider = check_provider(spec.pii_provider or "name", column=spec.name)
     if provider == "uuid4":  # unique keys: drawn from the seed, never from a small pool
         return _uuid4_strings(n, rng)
-    fake = Faker()
-    fake.seed_instance(integer_seed(rng))
-    size = min(n, PII_POOL)
-    source = fake.unique if provider == "email" else fake
-    make = getattr(source, provider)
-    if provider == "email":  # safe=True would give example.* domains, recognisable at a glance
-        pool = np.array([make(safe=False) for _ in range(size)], dtype=object)
-    else:
-        pool = np.array([make() for _ in range(size)], dtype=object)
-    values = pool[rng.permutation(size)] if n <= size else pool[rng.integers(0, size, n)]
-    if provider == "email" and n > size:  # keep addresses unique past the pool
+    order_rng, rest_rng, pool_rng = rng.spawn(3)
+    index = order_rng.permutation(PII_POOL)[: min(n, PII_POOL)]
+    if n > PII_POOL:
+        index = np.concatenate([index, rest_rng.integers(0, PII_POOL, n - PII_POOL)])
+    values = _pool_values(provider, index, base_seed=integer_seed(pool_rng))
+    if provider == "email":  # a repeated address gets a number: addresses stay unique
+        repeat = pd.Series(values).groupby(values).cumcount().to_numpy()
         local, _, domain = np.char.partition(values.astype(str), "@").T
-        values = np.char.add(np.char.add(local, np.arange(n).astype(str)), np.char.add("@", domain))
-        values = values.astype(object)
+        numbered = np.char.add(np.char.add(local, repeat.astype(str)), np.char.add("@", domain))
+        values = np.where(repeat > 0, numbered, values).astype(object)
     return values
+
+
+#: Faker values made per seed; a chunk is made whole or not at all.
+_POOL_CHUNK = 32
+
+
+def _pool_values(provider: str, index: np.ndarray, *, base_seed: int) -> np.ndarray:
+    from faker import Faker
+
+    fake = Faker()
+    make = getattr(fake, provider)
+    # safe=True would give example.* domains, recognisable at a glance
+    kwargs = {"safe": False} if provider == "email" else {}
+    pool = np.empty(PII_POOL, dtype=object)
+    for chunk in np.unique(index // _POOL_CHUNK):  # a loop over pool chunks, not rows
+        seed = np.random.SeedSequence([base_seed, int(chunk)]).generate_state(1)[0]
+        fake.seed_instance(int(seed))
+        start = int(chunk) * _POOL_CHUNK
+        stop = min(start + _POOL_CHUNK, PII_POOL)
+        pool[start:stop] = [make(**kwargs) for _ in range(stop - start)]
+    return pool[index]
 
 
 def _uuid4_strings(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -292,8 +315,9 @@ def emails_for_names(names: pd.Series, rng: np.random.Generator) -> pd.Series:
     at common free-mail domains, unique within the block."""
     from faker import Faker
 
+    domain_rng, style_rng, pick_rng = rng.spawn(3)  # one stream per draw: prefix-stable
     fake = Faker()
-    fake.seed_instance(integer_seed(rng))
+    fake.seed_instance(integer_seed(domain_rng))
     domains = np.array(sorted({fake.free_email_domain() for _ in range(40)}), dtype=object)
     words = (
         names.fillna("").astype(str).str.lower()
@@ -302,10 +326,10 @@ def emails_for_names(names: pd.Series, rng: np.random.Generator) -> pd.Series:
         .str.split()
     )
     first, last = words.str[0].fillna("user"), words.str[-1].fillna("mail")
-    styles = rng.integers(0, 3, len(names))
+    styles = style_rng.integers(0, 3, len(names))
     local = np.where(styles == 0, first + "." + last, np.where(styles == 1, first + last,
                      first.str[0] + last))
     local = pd.Series(local, index=names.index)
     repeat = local.groupby(local).cumcount()  # a second Ann Lee gets ann.lee1
     local = local.where(repeat == 0, local + repeat.astype(str))
-    return local + "@" + domains[rng.integers(0, len(domains), len(names))]
+    return local + "@" + domains[pick_rng.integers(0, len(domains), len(names))]

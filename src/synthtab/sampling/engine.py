@@ -199,10 +199,10 @@ class SamplingEngine:
         names = self.schema.names
         if not self.encoder.generated:
             return modelled if list(modelled.columns) == names else modelled[names]
-        # Whole blocks are generated, then cut, so row k never depends on n.
-        fresh = self.encoder.generate(BLOCK_ROWS, rng=generated.block_rng(k), row_offset=start)
-        size = len(modelled)
-        return self.encoder.assemble(modelled, fresh.iloc[:size].reset_index(drop=True))
+        # generation is prefix-stable: only the rows used are made, and row i of a
+        # block never depends on how many rows are asked for
+        fresh = self.encoder.generate(len(modelled), rng=generated.block_rng(k), row_offset=start)
+        return self.encoder.assemble(modelled, fresh)
 
     def _source(
         self, n: int, seeds: SeedTree, request: Request, pool: ThreadPoolExecutor | None
@@ -255,11 +255,22 @@ class SamplingEngine:
         return self.encoder.encoded_bounds(condition.canonical_bounds(self.schema))
 
     def draw_block(
-        self, seeds: SeedTree, condition: Condition | None, native: Any, k: int
+        self,
+        seeds: SeedTree,
+        condition: Condition | None,
+        native: Any,
+        k: int,
+        rows: int = BLOCK_ROWS,
     ) -> tuple[pd.DataFrame, int]:
-        """The accepted rows of model block ``k`` and how many were drawn (thread-safe)."""
+        """The accepted rows of model block ``k`` and how many were drawn (thread-safe).
+
+        The model always draws a whole block (its rows must not depend on how many
+        are used), but only the first ``rows`` are decoded: with nothing to reject,
+        the rows past the end of the output are never needed, and decoding them
+        would cost a block of long text for ten rows.
+        """
         encoded = self.model.sample(BLOCK_ROWS, rng=seeds.block_rng(k), condition=native)
-        block = self.encoder.decode(encoded)
+        block = self.encoder.decode(encoded[:rows])
         keep = self._accepted(block, condition)
         if keep.all():
             return block, len(block)
@@ -325,12 +336,19 @@ class _Accepted:
         """The next model block, from the threads when there is a pool."""
         if self.pool is not None:
             while len(self.pending) < self._wanted():
-                self.pending.append(self.pool.submit(self.draw, self.next_block))
+                k = self.next_block
+                self.pending.append(self.pool.submit(self.draw, k, self._rows_used(k)))
                 self.next_block += 1
         if self.pending:
             return self.pending.popleft().result()
         self.next_block += 1
-        return self.draw(self.next_block - 1)
+        return self.draw(self.next_block - 1, self._rows_used(self.next_block - 1))
+
+    def _rows_used(self, k: int) -> int:
+        """Rows of block ``k`` the output can use: all of them when rows may be rejected."""
+        if self.condition is not None or self.engine.constraints:
+            return BLOCK_ROWS
+        return max(1, min(BLOCK_ROWS, self.total - k * BLOCK_ROWS))
 
     def _wanted(self) -> int:
         """Blocks worth having in flight: those the owed rows need at the rate seen so far."""

@@ -94,10 +94,21 @@ def _normalised(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", re.sub(r"([a-z])([A-Z])", r"\1_\2", name)).lower().strip("_")
 
 
+#: No personal-data shape is longer; longer values are not matched against patterns.
+_MAX_SHAPE_LENGTH = 120
+
+
+def _shaped_text(values: pd.Series) -> pd.Series:
+    """The values as text, long ones blanked: they fit no pattern, and matching
+    regular expressions over pages of text would cost seconds."""
+    text = values.dropna().astype(str)
+    return text.where(text.str.len() <= _MAX_SHAPE_LENGTH, "")
+
+
 def detect_pii(name: str, values: pd.Series) -> str | None:
     """The Faker provider for a personal-data column, or None."""
-    text = values.dropna().astype(str)
-    if text.empty:
+    text = _shaped_text(values)
+    if text.empty or (text == "").mean() > 1 - 0.7:  # mostly long text: no PII shape
         return None
     by_shape = _provider_by_shape(text, phone_hint=bool(_PHONE_HINT.search(name)))
     if by_shape is not None:
@@ -135,7 +146,7 @@ def _provider_by_shape(text: pd.Series, *, phone_hint: bool) -> str | None:
 def guess_provider(name: str, values: pd.Series) -> str | None:
     """The provider of a column declared personal data: by shape, then by name,
     then person names; None when nothing fits."""
-    text = values.dropna().astype(str)
+    text = _shaped_text(values)
     found = detect_pii(name, values)
     if found is not None or text.empty:
         return found
