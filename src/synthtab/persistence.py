@@ -35,6 +35,8 @@ MANIFEST = "manifest.json"
 ARRAYS = "arrays.npz"
 #: Uncompressed size past which a member is refused (a zip bomb guard).
 MAX_MEMBER_BYTES = 8 * 1024**3
+#: Deflate expands at most ~1032-fold; a member that declares more is forged.
+_MAX_EXPANSION = 1_100
 
 #: Upgrades from format ``v`` to ``v + 1``, applied in turn to an older manifest.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
@@ -118,20 +120,67 @@ def _check_members(archive: zipfile.ZipFile, source: Path) -> None:
             f"'{source}' is not a synthtab model file: it holds {names}, "
             f"expected exactly {MANIFEST} and {ARRAYS}."
         )
+    _check_sizes(archive, source)
+
+
+def _check_sizes(archive: zipfile.ZipFile, source: Path) -> None:
+    """Refuse, before anything is decompressed, members whose declared sizes are forged."""
     for info in archive.infolist():
-        if info.file_size > MAX_MEMBER_BYTES:
-            raise ModelFileError(f"'{source}' holds an oversized member '{info.filename}'.")
+        forged = info.file_size > _MAX_EXPANSION * info.compress_size + 1024
+        if info.file_size > MAX_MEMBER_BYTES or forged:
+            raise ModelFileError(
+                f"'{source}' holds a member '{info.filename}' that declares "
+                f"{info.file_size:,} bytes from {info.compress_size:,} stored; the file is "
+                "damaged or forged."
+            )
 
 
 def _read_arrays(raw: bytes, source: Path) -> dict[str, np.ndarray]:
     try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as inner:
+            _check_sizes(inner, source)
+            for info in inner.infolist():
+                _check_array_header(inner, info, source)
         with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
-            return {key: npz[key] for key in npz.files}
+            arrays = {key: npz[key] for key in npz.files}
     except ValueError as exc:  # numpy refuses object arrays without allow_pickle
+        if "pickle" not in str(exc):
+            raise ModelFileError(f"'{source}' holds an unreadable array ({exc}).") from exc
         raise ModelFileError(
             f"'{source}' holds pickled objects, which synthtab never writes; refusing to "
             "load it because unpickling can run code."
         ) from exc
+    except (zipfile.BadZipFile, EOFError) as exc:
+        raise ModelFileError(f"'{source}' holds unreadable arrays ({exc}).") from exc
+    for key, values in arrays.items():
+        if values.dtype.kind in "fc" and np.isnan(values).any():
+            raise ModelFileError(
+                f"'{source}' holds missing numbers (NaN) in its array '{key}', which a "
+                "fitted model never has; the file is damaged. Refit the model."
+            )
+    return arrays
+
+
+_HEADER_READERS = {
+    (1, 0): np.lib.format.read_array_header_1_0,
+    (2, 0): np.lib.format.read_array_header_2_0,
+}
+
+
+def _check_array_header(inner: zipfile.ZipFile, info: zipfile.ZipInfo, source: Path) -> None:
+    """An array's declared shape must fit in the bytes its member holds: numpy allocates
+    the declared shape before reading, so a forged header would cost gigabytes."""
+    with inner.open(info) as member:
+        version = np.lib.format.read_magic(member)
+        if version not in _HEADER_READERS:
+            raise ValueError(f"array format version {version} is not one synthtab writes")
+        shape, _, dtype = _HEADER_READERS[version](member)
+    declared = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    if declared > info.file_size:
+        raise ModelFileError(
+            f"'{source}' has an array '{info.filename}' of shape {shape} ({declared:,} bytes) "
+            f"in a member of {info.file_size:,} bytes; the file is damaged or forged."
+        )
 
 
 def _upgrade(manifest: dict[str, Any], source: Path) -> dict[str, Any]:

@@ -390,11 +390,35 @@ class Synthesizer:
         """
         manifest = read_model_file(path)
         try:
-            return cls._from_manifest(manifest, dict(predicates or {}))
+            synth = cls._from_manifest(manifest, dict(predicates or {}))
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, SynthtabError):
                 raise ModelFileError(f"'{path}' cannot be loaded: {exc}") from exc
             raise ModelFileError(f"'{path}' is incomplete or damaged ({exc!r}).") from exc
+        synth._check_loaded(path)
+        return synth
+
+    #: Rows drawn on load to prove that a model file's arrays fit together.
+    _PROBE_ROWS = 8
+
+    def _check_loaded(self, path: str | os.PathLike[str]) -> None:
+        """Draw a few rows: arrays of the wrong shapes fail here, as a ModelFileError,
+        not as an IndexError in the user's first sample."""
+        try:
+            probe = self.sample(self._PROBE_ROWS)
+        except SynthtabError:
+            return  # a refusal a fitted model can give too (a rule that rejects rows)
+        except Exception as exc:  # the model's arrays do not fit together
+            raise ModelFileError(
+                f"'{path}' is damaged: its model cannot draw rows ({type(exc).__name__}: {exc})."
+                " Refit the model."
+            ) from exc
+        gaps = [c.name for c in self.schema_ if not c.nullable and probe[c.name].isna().any()]
+        if gaps:
+            raise ModelFileError(
+                f"'{path}' is damaged: it draws missing values in {gaps}, which were never "
+                "missing in the training data. Refit the model."
+            )
 
     @classmethod
     def _from_manifest(
