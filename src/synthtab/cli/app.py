@@ -556,16 +556,17 @@ def evaluate(
         fitted = _load(model) if model is not None else None
         tables = [read_table(p) if p else None for p in (real, synthetic, holdout)]
         status(f"Evaluating {len(tables[1]):,} synthetic rows against {len(tables[0]):,} real.")
-        result = run_evaluation(
-            tables[0],
-            tables[1],
-            target=target,
-            holdout=tables[2],
-            seed=seed,
-            figures=report is not None,
-            history=fitted.fit_report_.history if fitted is not None else None,
-            privacy=getattr(fitted, "privacy_report_", None),
-        )
+        with stage_progress() as progress:
+            result = run_evaluation(
+                tables[0],
+                tables[1],
+                target=target,
+                holdout=tables[2],
+                seed=seed,
+                figures=report is not None,
+                progress=progress,
+                **_model_facts(fitted),
+            )
         written = [
             p
             for p in (report and result.to_html(report), json_out and result.to_json(json_out))
@@ -574,6 +575,19 @@ def evaluate(
     print_evaluation(result)
     for path in written:
         out_console().print(f"Wrote {path}", soft_wrap=True)
+
+
+def _model_facts(fitted: Synthesizer | None) -> dict[str, Any]:
+    """What a fitted model tells the evaluation: its schema (which columns are learned),
+    its rules (shown with their validity), its loss curves and its privacy spend."""
+    if fitted is None:
+        return {}
+    return {
+        "schema": fitted.schema_,
+        "constraints": list(fitted.constraints_),
+        "history": fitted.fit_report_.history,
+        "privacy": fitted.privacy_report_,
+    }
 
 
 @app.command(cls=_Command)

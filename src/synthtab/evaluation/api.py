@@ -17,8 +17,16 @@ import numpy as np
 import pandas as pd
 
 from synthtab.errors import DataValidationError, SchemaMismatchError, SynthtabError, did_you_mean
-from synthtab.evaluation.base import EvalContext, MetricResult, is_numeric, metric_registry
+from synthtab.evaluation.base import (
+    EvalContext,
+    MetricResult,
+    RawTables,
+    is_numeric,
+    metric_registry,
+)
+from synthtab.evaluation.prepare import prepare_tables
 from synthtab.evaluation.report import Report
+from synthtab.progress import ProgressCallback, report
 
 #: Modules whose import registers the built-in metrics.
 METRIC_MODULES = ("fidelity", "utility", "privacy", "validity")
@@ -36,6 +44,7 @@ def evaluate(
     history: Mapping[str, Sequence[float]] | None = None,
     figures: bool = True,
     privacy: Any = None,
+    progress: ProgressCallback | None = None,
 ) -> Report:
     """Compare ``synthetic`` with the ``real`` training rows on fidelity, utility, privacy.
 
@@ -50,6 +59,12 @@ def evaluate(
     figures : build the plots (needs matplotlib).
     privacy : the differential-privacy spend of the fit that made ``synthetic``
         (``synthesizer.privacy_report_``, or its ``to_dict()``), shown in the report.
+    progress : a ``(stage, done, total)`` callback, called as each metric starts.
+
+    The schema decides what is compared (see :mod:`synthtab.evaluation.prepare`):
+    identifiers and personal data are left out of fidelity, utility and distance
+    metrics and checked for copied values instead, text dates are parsed, and label
+    columns with many labels are capped.
 
     Examples
     --------
@@ -58,19 +73,27 @@ def evaluate(
     """
     start = time.perf_counter()
     _check_tables(real, synthetic, holdout, target)
+    columns = list(real.columns)
+    synthetic = synthetic[columns]
+    holdout = None if holdout is None else holdout[columns]
+    report(progress, "read the schema", 0, 0)
+    schema = schema if schema is not None else _infer(real)
+    prepared = prepare_tables(real, synthetic, holdout, schema, target=target)
     ctx = EvalContext(
-        real=real,
-        synthetic=synthetic[list(real.columns)],
-        holdout=None if holdout is None else holdout[list(real.columns)],
+        real=prepared.real,
+        synthetic=prepared.synthetic,
+        holdout=prepared.holdout,
         target=target,
-        schema=schema if schema is not None else _infer(real),
+        schema=schema,
         rng=np.random.default_rng(seed),
         constraints=list(constraints or []),
         history={k: list(v) for k, v in (history or {}).items()},
+        notes=prepared.notes(),
+        raw=RawTables(real, synthetic, holdout, prepared.excluded),
     )
-    results = run_metrics(ctx)
+    results = run_metrics(ctx, progress=progress)
     metrics_done = time.perf_counter()
-    figs = _figures(ctx, results) if figures else []
+    figs = _figures(ctx, results, progress) if figures else []
     end = time.perf_counter()
     context = {
         "n_real": len(real),
@@ -83,13 +106,14 @@ def evaluate(
         "seconds_figures": round(end - metrics_done, 3),
         "figure_seconds": ctx.cache.get("figure_seconds", {}),
         "notes": ctx.notes,
+        "excluded_columns": prepared.excluded,
     }
     if privacy is not None:
         context["privacy"] = privacy.to_dict() if hasattr(privacy, "to_dict") else dict(privacy)
     return Report(results, figs, context)
 
 
-def run_metrics(ctx: EvalContext) -> list[MetricResult]:
+def run_metrics(ctx: EvalContext, progress: ProgressCallback | None = None) -> list[MetricResult]:
     """Every registered metric's results on ``ctx``, plus the overall fidelity score."""
     import importlib
 
@@ -103,6 +127,7 @@ def run_metrics(ctx: EvalContext) -> list[MetricResult]:
                 raise
     results: list[MetricResult] = []
     for entry in metric_registry:
+        report(progress, f"metric {entry.name}", 0, 0)  # one line per metric, as it starts
         try:
             out = entry.load()(**entry.preset).compute(ctx)
         except SynthtabError as exc:  # e.g. an optional package missing
@@ -115,12 +140,15 @@ def run_metrics(ctx: EvalContext) -> list[MetricResult]:
     return sorted(results, key=lambda r: order.index(str(r.family)))
 
 
-def _figures(ctx: EvalContext, results: list[MetricResult]) -> list[Any]:
+def _figures(
+    ctx: EvalContext, results: list[MetricResult], progress: ProgressCallback | None
+) -> list[Any]:
     try:
         from synthtab.evaluation.plots import build_figures
     except ModuleNotFoundError as exc:
         ctx.notes.append(f"figures skipped: {exc}")
         return []
+    report(progress, "figures", 0, 0)
     return build_figures(ctx, results)
 
 

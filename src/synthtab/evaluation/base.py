@@ -74,6 +74,17 @@ def as_labels(series: pd.Series) -> np.ndarray:
     return series.astype("object").where(series.notna(), "<missing>").astype(str).to_numpy()
 
 
+@dataclass(frozen=True)
+class RawTables:
+    """The tables as given, before the schema's preparation, and the columns left out
+    of the metrics (name -> why); the copied-values check reads them."""
+
+    real: pd.DataFrame
+    synthetic: pd.DataFrame
+    holdout: pd.DataFrame | None = None
+    excluded: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class EvalContext:
     """Everything a metric needs: the tables, target, schema, rng and caches."""
@@ -87,6 +98,7 @@ class EvalContext:
     constraints: list[Any] = field(default_factory=list)
     history: dict[str, list[float]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    raw: RawTables | None = None
     cache: dict[str, Any] = field(default_factory=dict, repr=False)
     _matrix_cache: dict[int, tuple[pd.DataFrame, np.ndarray]] = field(
         default_factory=dict, repr=False
@@ -106,6 +118,10 @@ class EvalContext:
         """Real, synthetic and (if given) holdout frames."""
         out = [self.real, self.synthetic]
         return out + ([self.holdout] if self.holdout is not None else [])
+
+    def raw_tables(self) -> RawTables:
+        """The tables as given (the prepared ones when no raw tables were kept)."""
+        return self.raw or RawTables(self.real, self.synthetic, self.holdout)
 
     def numeric_matrix(self, frame: pd.DataFrame) -> np.ndarray:
         """Min-max scaled numbers (bounds from real) + one-hot labels (union of categories).

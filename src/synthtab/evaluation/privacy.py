@@ -158,6 +158,84 @@ class ExactCopyRate(Metric):
         )
 
 
+#: Text columns with at least this many distinct real values, and this share of
+#: distinct values, are checked for copies (few labels are meant to be reproduced).
+COPY_MIN_DISTINCT = 20
+COPY_MIN_DISTINCT_SHARE = 0.1
+#: A column is flagged when its synthetic values are found among the training
+#: values this much more often than unseen real values are (chance).
+COPY_EXCESS = 0.1
+
+
+@metric_registry.register(
+    "copied_values", description="synthetic values copied from training rows, per column"
+)
+class CopiedValues(Metric):
+    """Per text column (and every identifier or personal-data column): the share of
+    synthetic values found among the training values, against chance, the share of
+    unseen real values found there (the holdout's, or half of the real rows against
+    the other half). The score is the largest excess; a column past
+    :data:`COPY_EXCESS` is flagged: its values are copied, not generated."""
+
+    name, family, direction = "copied_values", Family.PRIVACY, Direction.LOWER
+
+    def compute(self, ctx: EvalContext) -> list[MetricResult]:
+        raw = ctx.raw_tables()
+        columns = [c for c in raw.real.columns if c in raw.excluded or _varied_text(raw.real[c])]
+        if not columns:
+            return []
+        reference, unseen, how = self._reference(ctx, raw)
+        rows = []
+        for col in columns:
+            known = set(_texts(reference[col]))
+            copied = _found_share(_texts(raw.synthetic[col]), known)
+            chance = _found_share(_texts(unseen[col]), known)
+            excess = max(0.0, copied - chance)
+            rows.append(
+                {"column": col, "copied": copied, "chance": chance, "excess": excess,
+                 "flagged": excess > COPY_EXCESS}
+            )  # fmt: skip
+        details = pd.DataFrame(rows)
+        flagged = details[details["flagged"]]
+        note = f"chance: {how}"
+        if len(flagged):
+            shown = ", ".join(
+                f"{r.column} ({r.copied:.0%} found in the training rows vs {r.chance:.0%} by "
+                "chance)"
+                for r in flagged.itertuples()
+            )
+            note = f"values copied from the training rows: {shown}; {note}"
+            ctx.notes.append(f"Copied values: {shown}.")
+        return [self.result(float(details["excess"].max()), details=details, note=note)]
+
+    @staticmethod
+    def _reference(ctx: EvalContext, raw: Any) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+        if raw.holdout is not None:
+            return raw.real, raw.holdout, "the share of holdout values found in the training rows"
+        order = ctx.rng.permutation(len(raw.real))
+        half = len(order) // 2
+        first, second = raw.real.iloc[order[:half]], raw.real.iloc[order[half:]]
+        return first, second, "half the real rows against the other half (no holdout)"
+
+
+def _varied_text(series: pd.Series) -> bool:
+    if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_datetime64_any_dtype(
+        series.dtype
+    ):
+        return False
+    values = series.dropna()
+    distinct = values.nunique()
+    return distinct >= COPY_MIN_DISTINCT and distinct >= COPY_MIN_DISTINCT_SHARE * len(values)
+
+
+def _texts(series: pd.Series) -> pd.Series:
+    return series.dropna().astype(str)
+
+
+def _found_share(values: pd.Series, known: set[str]) -> float:
+    return float(values.isin(known).mean()) if len(values) else 0.0
+
+
 @metric_registry.register("memorisation", description="ONS memorisation tests")
 class Memorisation(Metric):
     """ONS test: are synthetic rows nearer training rows than holdout rows? (p-values).

@@ -89,7 +89,10 @@ class Report:
                 continue
             value = float(np.clip(to_unit(scores[key]), 0.0, 1.0))
             word = next(w for threshold, w in _VERDICTS if value >= threshold)
-            out[str(family)] = (value, f"{word.capitalize()}: {_PHRASES[family]} ({value:.2f}).")
+            verdict = f"{word.capitalize()}: {_PHRASES[family]} ({value:.2f})."
+            if family is Family.UTILITY:
+                verdict = _utility_verdict(scores, value, verdict)
+            out[str(family)] = (value, verdict)
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -123,6 +126,27 @@ class Report:
         with atomic_output(path, option="HTML report") as tmp:
             tmp.write_text(text, encoding="utf-8")
         return Path(path)
+
+
+#: A real-on-real ROC AUC (or R²) below this says the target is barely predictable.
+_WEAK_REFERENCE = {"roc_auc": 0.65, "r2": 0.1}
+
+
+def _utility_verdict(scores: dict[str, float], ratio: float, verdict: str) -> str:
+    """The ratio's verdict with the absolute scores beside it: a ratio of 1 between two
+    models that barely beat chance is no evidence of useful data."""
+    metric = "roc_auc" if "utility_trtr.roc_auc" in scores else "r2"
+    tstr, trtr = scores.get(f"utility_tstr.{metric}"), scores.get(f"utility_trtr.{metric}")
+    if tstr is None or trtr is None or not (math.isfinite(tstr) and math.isfinite(trtr)):
+        return verdict
+    label = "ROC AUC" if metric == "roc_auc" else "R²"
+    figures = f"{label} {tstr:.3f} trained on synthetic rows vs {trtr:.3f} on real rows"
+    if trtr < _WEAK_REFERENCE[metric]:
+        return (
+            f"Inconclusive: the real rows themselves predict the target barely better than "
+            f"chance ({figures}), so the ratio ({ratio:.2f}) says little."
+        )
+    return f"{verdict[:-2]}; {figures})."
 
 
 def _json_float(value: Any) -> float | None:

@@ -38,6 +38,7 @@ class ConstraintValidity(Metric):
         if not ctx.constraints:
             return []
         rows = []
+        raw = ctx.raw_tables()  # rules name the columns as given, text dates included
         for constraint in ctx.constraints:
             if not callable(getattr(constraint, "is_valid", None)):
                 raise InvalidParameterError(
@@ -46,7 +47,7 @@ class ConstraintValidity(Metric):
                 )
             shares = [
                 float(np.asarray(constraint.is_valid(f), dtype=bool).mean())
-                for f in (ctx.synthetic, ctx.real)
+                for f in (raw.synthetic, raw.real)
             ]
             rows.append((_label(constraint), *shares))
         details = pd.DataFrame(rows, columns=["constraint", "synthetic_share", "real_share"])

@@ -114,6 +114,8 @@ def detect_pii(name: str, values: pd.Series) -> str | None:
     if by_shape is not None:
         return by_shape
     provider = _NAME_HINTS.get(_normalised(name))
+    if provider == "address" and text.str.contains("\n").mean() < 0.5:
+        provider = "street_address"  # one-line addresses: Faker's address adds a city line
     varied = text.nunique() >= max(10, 0.5 * len(text))
     if provider and varied and text.str.contains(r"[A-Za-z]", regex=True).mean() >= _SHARE:
         return provider
