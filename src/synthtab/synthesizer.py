@@ -32,7 +32,7 @@ from synthtab.constraints.fitting import (
     fresh_constraints,
 )
 from synthtab.constraints.predicate import RowRule
-from synthtab.encoding.table import TableEncoder
+from synthtab.encoding.table import MAX_ONE_HOT_LABELS, TableEncoder
 from synthtab.errors import (
     DataValidationError,
     InvalidParameterError,
@@ -200,6 +200,12 @@ class Synthesizer:
             report.notes.insert(0, reason)
         if dropped:
             report.notes.append(f"dropped {dropped} real rows that broke a constraint")
+        wide = encoder.wide_label_columns()
+        if wide:
+            report.notes.append(
+                f"label columns with more than {MAX_ONE_HOT_LABELS} labels coded as one number "
+                f"(Gaussian within each label's interval) instead of one-hot: {', '.join(wide)}"
+            )
         self.schema_, self.encoder_, self.model_, self.fit_report_ = schema, encoder, model, report
         self.constraints_ = rules
         self.model_params_ = params.to_dict()  # type: ignore[union-attr]

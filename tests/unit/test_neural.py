@@ -325,3 +325,17 @@ def test_one_sided_label_smoothing_aims_real_scores_at_the_smoothed_target() -> 
     assert abs(float(real.grad)) < 1e-6  # the real part is minimal at sigmoid(score) = 0.9
     plain = critic_loss(LossKind.VANILLA, torch.nn.Identity(), real.detach(), fake)
     assert float(plain.total) < float(loss.total.detach())  # unsmoothed: 0.9 is not optimal
+
+
+def test_wide_label_column_is_not_one_hot_coded_and_says_so() -> None:
+    from synthtab.encoding.table import MAX_ONE_HOT_LABELS
+
+    rng = np.random.default_rng(0)
+    labels = [f"sku-{i}" for i in range(MAX_ONE_HOT_LABELS + 50)]
+    frame = pd.DataFrame({"sku": rng.choice(labels, 3_000), "x": rng.normal(size=3_000)})
+    synth = Synthesizer("ctgan", seed=0, epochs=1, batch_size=200).fit(frame)
+    assert synth.encoder_.layout.width < 60  # one feature for sku, not 250
+    assert any("coded as one number" in note and "sku" in note for note in synth.fit_report_.notes)
+    out = synth.sample(500)
+    assert set(out["sku"]) <= set(labels)
+    assert out["sku"].nunique() > 20

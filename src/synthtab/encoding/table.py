@@ -271,6 +271,8 @@ class TableEncoder:
                 continue
             if col.spec != self.schema[col.spec.name]:
                 continue  # rewritten by a constraint
+            if col.value.name != CategoricalEncoding.ONEHOT.value:
+                continue  # a wide column coded as one number: left to rejection
             bounds[starts[col.spec.name] + int(asked[0])] = (0.5, 1.5)
         return bounds
 
@@ -320,7 +322,7 @@ class TableEncoder:
         if spec.kind.is_discrete:
             n_labels = len(spec.categories or ()) + int(spec.nullable)
             codes = np.where(canonical < 0, n_labels - 1, canonical)
-            value = self._categorical(n_labels).fit(codes, rng=rng)
+            value = self._label_encoder(n_labels).fit(codes, rng=rng)
             return _ColumnEncoders(spec=spec, value=value)
         missing = np.isnan(canonical)
         indicator = self._categorical(2).fit(missing.astype(np.int64), rng=rng)
@@ -360,6 +362,27 @@ class TableEncoder:
     def _numeric(self) -> ColumnEncoder:
         return numeric_encoders.get(self.options.numeric_name).load()()
 
+    def _label_encoder(self, n_labels: int) -> ColumnEncoder:
+        """The model's label encoder; past :data:`MAX_ONE_HOT_LABELS` labels one-hot
+        would make thousands of features (minutes per epoch, gigabytes), so such a
+        column is coded as one number, Gaussian within its label's interval."""
+        if self.options.categorical_name == CategoricalEncoding.ONEHOT.value and (
+            n_labels > MAX_ONE_HOT_LABELS
+        ):
+            cls: Any = categorical_encoders.get(CategoricalEncoding.GAUSSIAN_INTERVAL.value).load()
+            return cls(n_categories=n_labels)
+        return self._categorical(n_labels)
+
+    def wide_label_columns(self) -> list[str]:
+        """Label columns coded as one number instead of one-hot (too many labels)."""
+        return [
+            c.spec.name
+            for c in self._fitted()
+            if c.spec.kind.is_discrete
+            and self.options.categorical_name == CategoricalEncoding.ONEHOT.value
+            and c.value.name != CategoricalEncoding.ONEHOT.value
+        ]
+
     def _categorical(self, n_categories: int) -> ColumnEncoder:
         cls: Any = categorical_encoders.get(self.options.categorical_name).load()
         return cls(n_categories=n_categories)
@@ -371,6 +394,8 @@ class TableEncoder:
 
 
 _EPSILON = 1e-9
+#: Most labels a column one-hot codes; a wider column is coded as one number.
+MAX_ONE_HOT_LABELS = 200
 
 
 def _fit_threads(columns: int) -> int:
