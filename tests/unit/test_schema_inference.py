@@ -211,3 +211,17 @@ def test_schema_validate_lists_every_mismatch() -> None:
         "columns in the table but not in the schema: ['extra']",
         "column 'c' has labels not in the schema: ['z']",
     ]
+
+
+@pytest.mark.parametrize(
+    ("values", "fmt"),
+    [
+        (["2016/01/01 00:47:36", "2021/08/31 21:34:29"], "%Y/%m/%d %H:%M:%S"),
+        (["Mon, 02 Jan 2023 10:00", "Tue, 03 Jan 2023 11:30"], "%a, %d %b %Y %H:%M"),
+        (["12/31/2020 11:05 PM", "01/02/2021 09:15 AM"], "%m/%d/%Y %I:%M %p"),
+    ],
+)
+def test_text_dates_in_other_layouts_are_dates_not_labels(values: list[str], fmt: str) -> None:
+    spec = infer_schema(pd.DataFrame({"when": values * 20}))["when"]
+    assert spec.kind is ColumnKind.DATETIME
+    assert spec.datetime_format == fmt

@@ -12,6 +12,8 @@ True
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -25,6 +27,8 @@ TEXT_FORMATS = (
     "%Y-%m-%d %H:%M:%S.%f",
     "%Y-%m-%dT%H:%M:%S.%f",
     "%Y/%m/%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%m/%d/%Y %I:%M %p",
     "%Y%m%d",
     "%d/%m/%Y",
     "%m/%d/%Y",
@@ -65,10 +69,28 @@ def detect_text_format(values: pd.Series) -> str | None:
     if text.empty or not text.str.contains(r"\d", regex=True).all():
         return None
     sample = pd.Series(text.unique()[:_SAMPLE])
-    for fmt in TEXT_FORMATS:
+    for fmt in (*TEXT_FORMATS, *_guessed_formats(sample)):
         if _parses_exactly(sample, fmt) and _parses_exactly(pd.Series(text.unique()), fmt):
             return fmt
     return None
+
+
+def _guessed_formats(sample: pd.Series) -> list[str]:
+    """Formats pandas guesses from a few values (``2016/01/01 00:47:36``,
+    ``Mon, 02 Jan 2023 10:00``), for the layouts the fixed list does not hold.
+    Only formats with a day and a month count: a bare year is a number."""
+    from pandas.tseries.api import guess_datetime_format
+
+    found: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas warns about dayfirst on every guess
+        for value in sample.iloc[:3]:
+            for dayfirst in (False, True):
+                fmt = guess_datetime_format(str(value), dayfirst=dayfirst)
+                has_month = any(code in (fmt or "") for code in ("%m", "%b", "%B"))
+                if fmt and "%d" in fmt and has_month and fmt not in found:
+                    found.append(fmt)
+    return found
 
 
 def looks_like_yyyymmdd(values: pd.Series) -> bool:
