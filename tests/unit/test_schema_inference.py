@@ -169,21 +169,30 @@ def test_every_problem_is_reported_at_once() -> None:
     with pytest.raises(DataValidationError) as info:
         infer_schema(df)
     assert info.value.problems == [
-        "column 'const' holds one value (5) in every row; it carries nothing to learn. Drop "
-        "it before fitting, or declare it with overrides={'const': 'categorical'} to "
-        "reproduce it as is",
         "column 'empty' is missing in every row; drop it before fitting",
         "column 'inf' holds 2 infinite value(s); replace them with NaN "
         "(df.replace([np.inf, -np.inf], np.nan)) or drop those rows",
         "column 'mixed' mixes types (2 number, 1 text; e.g. number: 1, text: 'a'); cast it "
         "to one type, e.g. df['mixed'] = df['mixed'].astype(str)",
     ]
-    assert str(info.value).startswith("The input table has 4 problems:")
+    assert str(info.value).startswith("The input table has 3 problems:")
 
 
 def test_declared_constant_column_is_allowed() -> None:
     df = pd.DataFrame({"const": [5, 5, 5], "x": [1, 2, 3]})
     assert infer_schema(df, overrides={"const": "categorical"})["const"].categories == (5,)
+
+
+def test_constant_column_is_reproduced_as_is_and_says_why() -> None:
+    from synthtab import Synthesizer
+
+    df = pd.DataFrame({"const": [5] * 40, "flag": ["Other"] * 40, "x": np.arange(40.0)})
+    schema = infer_schema(df)
+    assert schema["const"].categories == (5,)
+    assert "one value in every row" in (schema["flag"].reason or "")
+    out = Synthesizer("copula", seed=0).fit(df).sample(100)
+    assert (out["const"] == 5).all() and (out["flag"] == "Other").all()
+    assert str(out["const"].dtype) == str(df["const"].dtype)
 
 
 @pytest.mark.parametrize(

@@ -62,7 +62,7 @@ def infer_schema(
                 f"overrides names column '{name}', which the table does not have."
                 f"{_did_you_mean(name, [str(c) for c in df.columns])}"
             )
-    validate_table(df, overrides=overrides)
+    validate_table(df)
     specs = [_column_spec(name, df[name], overrides.get(name)) for name in df.columns]
     return TableSchema(tuple(specs))
 
@@ -79,6 +79,8 @@ def _column_spec(name: str, series: pd.Series, override: Override | None) -> Col
     if fields.get("pii_provider") is not None:
         pii.check_provider(str(fields["pii_provider"]), column=name)
     spec = SPEC_BUILDERS[kind](name, series, facts)
+    if facts.get("reason") and spec.reason is None:
+        spec = spec.with_changes(reason=facts["reason"])
     try:
         return spec.with_changes(**fields) if fields else spec
     except TypeError as exc:
@@ -113,6 +115,9 @@ def infer_kind(name: str, series: pd.Series) -> tuple[ColumnKind, dict[str, Any]
     """The kind of one column, with facts found on the way (format, provider)."""
     values = series.dropna()
     dtype = series.dtype
+    if len(values) == len(series) and len(values) and values.nunique() == 1:
+        # a constant: nothing to learn, but the column is kept and comes back as it is
+        return ColumnKind.CATEGORICAL, {"reason": "one value in every row: reproduced as is"}
     if pd.api.types.is_bool_dtype(dtype):
         return ColumnKind.BOOLEAN, {}
     if pd.api.types.is_datetime64_any_dtype(dtype):

@@ -1,16 +1,15 @@
 """Input checks that report every problem of a table at once, with what to do.
 
 >>> import pandas as pd
->>> validate_table(pd.DataFrame({"a": [1, 1, 1], "b": [None, None, None]}))
+>>> validate_table(pd.DataFrame({"a": [1.0, float("inf")], "b": [None, None]}))
 Traceback (most recent call last):
 ...
 synthtab.errors.DataValidationError: The input table has 2 problems:
-  - column 'a' holds one value (1) in every row; ...
+  - column 'a' holds 1 infinite value(s); ...
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -22,15 +21,14 @@ from synthtab.schema.spec import ColumnKind, TableSchema
 _EXAMPLES = 5
 
 
-def validate_table(df: Any, *, overrides: Mapping[str, Any] | None = None) -> None:
+def validate_table(df: Any) -> None:
     """Raise :class:`DataValidationError` listing every reason ``df`` cannot be learned."""
     if not isinstance(df, pd.DataFrame):
         raise DataValidationError([f"expected a pandas DataFrame, got {type(df).__name__}"])
     problems = _table_problems(df)
     if not problems:
-        declared = set(overrides or ())
         for name in df.columns:
-            problems += _column_problems(name, df[name], declared=name in declared)
+            problems += _column_problems(name, df[name])
     if problems:
         raise DataValidationError(problems)
 
@@ -56,7 +54,7 @@ def _table_problems(df: pd.DataFrame) -> list[str]:
     return problems
 
 
-def _column_problems(name: str, series: pd.Series, *, declared: bool) -> list[str]:
+def _column_problems(name: str, series: pd.Series) -> list[str]:
     dtype = series.dtype
     if (
         pd.api.types.is_complex_dtype(dtype)
@@ -75,12 +73,6 @@ def _column_problems(name: str, series: pd.Series, *, declared: bool) -> list[st
         if containers:
             return containers
     problems = []
-    if values.nunique() == 1 and not series.isna().any() and not declared:
-        problems.append(
-            f"column '{name}' holds one value ({_plain(values.iloc[0])!r}) in every row; it "
-            "carries nothing to learn. Drop it before fitting, or declare it with "
-            f"overrides={{'{name}': 'categorical'}} to reproduce it as is"
-        )
     if pd.api.types.is_float_dtype(dtype):
         infinite = int(np.isinf(values.to_numpy(dtype=np.float64)).sum())
         if infinite:
