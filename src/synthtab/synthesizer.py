@@ -155,6 +155,19 @@ class Synthesizer:
             check_private_fit(model_cls, self.constraints)
         return model_cls.Params.build({**entry.preset, **self.params})
 
+    @staticmethod
+    def _nothing_to_learn(schema: TableSchema, asked: str) -> tuple[str, ModelParams, str]:
+        """Every column is generated afresh: no model has anything to fit (a copula of
+        zero columns is undefined), so the empty marginals model stands in, and says so."""
+        entry = model_registry.get(MARGINALS)
+        params = entry.load().Params.build(dict(entry.preset))
+        generated = ", ".join(c.name for c in schema)
+        reason = (
+            f"every column is generated afresh, not learned ({generated}): there is nothing "
+            f"for '{asked}' to learn, so no model is trained"
+        )
+        return MARGINALS, params, reason
+
     # -- fit and sample -----------------------------------------------------------------
 
     def fit(
@@ -178,6 +191,8 @@ class Synthesizer:
         if config is not None and self.model == AUTO:
             name, reason = AUTO_PRIVATE, f"auto chose {AUTO_PRIVATE}: it can honour privacy"
         params = self._build_params(name)
+        if not any(not c.kind.is_generated for c in schema):
+            name, params, reason = self._nothing_to_learn(schema, name)
         model: Model = model_registry.get(name).load()(params)
         rules = fresh_constraints(self.constraints, schema)
         data, dropped = enforce_on_real_rows(data, rules, schema, self.invalid_rows)
@@ -464,6 +479,9 @@ class Synthesizer:
         extra = "".join(f", {k}={v!r}" for k, v in self.params.items())
         return f"Synthesizer(model={self.model!r}, seed={self.seed!r}{extra})"
 
+
+#: The model that stands in when every column is generated (it fits nothing).
+MARGINALS = "marginals"
 
 #: The most rows :meth:`Synthesizer.sample` builds in memory; beyond it use ``sample_to``.
 MAX_IN_MEMORY_ROWS = 10**9

@@ -83,3 +83,14 @@ def test_integer_extremes_do_not_wrap(dtype: str, values: list[int], model: str)
     slack = 4096
     lo, hi = min(values), max(values)
     assert all(lo - slack <= int(v) <= hi + slack for v in out["k"])
+
+
+@pytest.mark.parametrize("model", ["copula", "hybrid", "trees", "marginals", "ctgan", "vae"])
+def test_a_table_of_keys_only_is_generated_with_nothing_to_learn(model: str) -> None:
+    """A unique integer column is a key: generated afresh, so no model has anything to fit
+    (the copula and the hybrid crashed with a numpy error here)."""
+    keys = pd.DataFrame({"id": np.arange(N) * 3 + 7})
+    synth = Synthesizer(model, seed=0).fit(keys)
+    out = synth.sample(25)
+    assert out["id"].is_unique and not out["id"].isin(keys["id"]).any()
+    assert "nothing for" in synth.fit_report_.notes[0]

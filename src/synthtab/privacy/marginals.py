@@ -56,6 +56,9 @@ class PrivateMarginals:
     ) -> PrivateMarginals:
         """Release every feature's histogram with ``epsilon`` in total (Laplace)."""
         spans = table.layout.spans
+        if not spans:  # no feature: nothing to release (every column generated afresh)
+            empty = QuantileGrid(np.empty((grid_size, 0)))
+            return cls(empty, [], np.empty((0, 2)), np.zeros(0, dtype=bool))
         discrete = np.array([s.discrete and s.width == 1 for s in spans], dtype=bool)
         n_bins = np.where(discrete, [max(s.n_categories, 1) for s in spans], bins)
         ranges = np.where(discrete[:, None], [[-0.5, 0.5]], 0.0) + bounds
