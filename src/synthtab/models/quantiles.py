@@ -6,8 +6,8 @@ rows and columns at once. Point masses (many equal values) survive as runs of
 equal quantiles, and draws never leave the range seen in training.
 
 >>> grid = QuantileGrid.fit(np.arange(100.0).reshape(-1, 1), grid_size=101)
->>> grid.inverse(np.array([[0.0], [0.5], [1.0]])).ravel()
-array([ 0., 49.5, 99.])
+>>> grid.inverse(np.array([[0.0], [0.5], [1.0]])).ravel().tolist()
+[0.0, 49.5, 99.0]
 """
 
 from __future__ import annotations
