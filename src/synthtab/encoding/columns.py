@@ -217,11 +217,18 @@ def generate_column(
     """
     value_rng, gap_rng = rng.spawn(2)
     values = _generated_values(spec, n, value_rng, row_offset)
-    if spec.missing_share:
-        gaps = gap_rng.random(n) < spec.missing_share
-        values = values.astype(object) if gaps.any() else values
+    gaps = missing_mask(spec, n, rng=gap_rng)
+    if gaps.any():
+        values = values.astype(object)
         values[gaps] = None
     return _restore(values, spec.dtype, spec.name)
+
+
+def missing_mask(spec: ColumnSpec, n: int, *, rng: np.random.Generator) -> np.ndarray:
+    """Which of ``n`` generated rows are missing, drawn at the column's ``missing_share``."""
+    if not spec.missing_share:
+        return np.zeros(n, dtype=bool)
+    return rng.random(n) < spec.missing_share
 
 
 def _generated_values(

@@ -52,6 +52,7 @@ from synthtab.encoding.columns import (
     emails_for_names,
     from_canonical,
     generate_column,
+    missing_mask,
     to_canonical,
 )
 from synthtab.encoding.layout import EncodedTable, EncodingStyle, Layout, Span
@@ -201,26 +202,27 @@ class TableEncoder:
         return pd.DataFrame(data, index=pd.RangeIndex(encoded.shape[0]))
 
     def generate(self, n: int, *, rng: np.random.Generator, row_offset: int = 0) -> pd.DataFrame:
-        """Fresh identifiers and personal data for ``n`` rows."""
-        data = {
-            spec.name: generate_column(spec, n, rng=rng, row_offset=row_offset)
-            for spec in self.generated
-        }
-        self._match_emails_to_names(data, rng)
-        return pd.DataFrame(data, index=pd.RangeIndex(n))
+        """Fresh identifiers and personal data for ``n`` rows.
 
-    def _match_emails_to_names(self, data: dict[str, pd.Series], rng: np.random.Generator) -> None:
-        """A row's generated email is built from its generated name, as a real one would be."""
+        A row's email is built from its generated name, as a real one would be, so
+        an email column beside a name column draws only its gaps from Faker's side.
+        """
         names = [s.name for s in self.generated if s.pii_provider in NAME_PROVIDERS]
-        emails = [s for s in self.generated if s.pii_provider == "email"]
-        if not names or not emails:
-            return
-        full = next((n for n in names if self.schema[n].pii_provider == "name"), None)
-        person = data[full] if full else _joined([data[n] for n in names])
-        for spec in emails:
-            missing = data[spec.name].isna()
-            made = emails_for_names(person, rng).where(~missing.to_numpy())
-            data[spec.name] = made.astype(data[spec.name].dtype)
+        data: dict[str, pd.Series] = {}
+        gaps: dict[str, np.ndarray] = {}
+        for spec in self.generated:
+            if names and spec.pii_provider == "email":
+                _, gap_rng = rng.spawn(2)  # the streams generate_column would take
+                gaps[spec.name] = missing_mask(spec, n, rng=gap_rng)
+            else:
+                data[spec.name] = generate_column(spec, n, rng=rng, row_offset=row_offset)
+        if gaps:
+            full = next((c for c in names if self.schema[c].pii_provider == "name"), None)
+            person = data[full] if full else _joined([data[c] for c in names])
+            for name, missing in gaps.items():
+                made = emails_for_names(person, rng).where(~missing)
+                data[name] = made.astype(self.schema[name].dtype).rename(name)
+        return pd.DataFrame({s.name: data[s.name] for s in self.generated}, index=pd.RangeIndex(n))
 
     def assemble(self, modelled: pd.DataFrame, generated: pd.DataFrame) -> pd.DataFrame:
         """Put modelled and generated columns together in the schema's order."""
