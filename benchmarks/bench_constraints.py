@@ -27,8 +27,10 @@ from sklearn.model_selection import train_test_split
 
 from synthtab import ClassMix, Inequality, Predicate, Synthesizer
 from synthtab.errors import SamplingError
+from synthtab.models import model_registry
 
-NEURAL = {"gan", "wgan", "wgan_gp", "cgan", "wcgan", "ctgan", "vae"}
+#: Models on torch (their epochs come from the command line), asked of the registry.
+NEURAL = set(model_registry.names_where(lambda caps: caps.needs_torch))
 
 
 def breast_cancer() -> tuple[pd.DataFrame, pd.DataFrame, list[Inequality]]:

@@ -92,7 +92,7 @@ def main() -> None:
     print(header)
     for name in args.models or model_registry.names():
         try:
-            neural = "epochs" in model_registry.get(name).load().Params.__dataclass_fields__
+            neural = model_registry.capabilities(name).needs_torch
             synth = Synthesizer(name, seed=0, **({"epochs": args.epochs} if neural else {}))
         except SynthtabError as exc:
             print(f"{name:<12} unavailable: {exc}")

@@ -46,8 +46,9 @@ from common import (
 )
 
 from synthtab.errors import UnknownNameError
+from synthtab.models import model_registry
 
-OURS = ("ctgan", "vae", "gan", "wgan", "wgan_gp", "cgan", "wcgan")
+OURS = tuple(model_registry.names_where(lambda caps: caps.needs_torch))
 MODELS = {
     **{name: ("ours", name) for name in OURS},
     "sdv-ctgan": ("sdv", "ctgan"),

@@ -38,10 +38,13 @@ from common import (
 
 from synthtab import DPConfig, Synthesizer
 from synthtab.errors import PrivacyBudgetError
+from synthtab.models import model_registry
+
+#: Models on torch (their epochs come from the command line), asked of the registry.
+NEURAL = set(model_registry.names_where(lambda caps: caps.needs_torch))
 
 #: Models on the curve (trees refuses a budget, and says why).
 MODELS = ["copula", "marginals", "trees", "ctgan"]
-NEURAL = {"gan", "wgan", "wgan_gp", "cgan", "wcgan", "ctgan", "vae"}
 EPSILONS: list[float | None] = [0.5, 1.0, 3.0, 10.0, None]
 
 COLUMNS = [

@@ -37,6 +37,9 @@ class Entry(Generic[T]):
     target: type[T] | str
     preset: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""
+    #: What a lazy entry's class declares about itself, known without importing it
+    #: (a model's ``Capabilities``); ``None`` means: ask the loaded class.
+    capabilities: Any = None
 
     def load(self) -> type[T]:
         """The registered class, importing it on first use for lazy entries."""
@@ -78,11 +81,18 @@ class Registry(Generic[T]):
         *,
         preset: Mapping[str, Any] | None = None,
         description: str = "",
+        capabilities: Any = None,
     ) -> None:
         """Register ``target`` (a class, or ``"module:Class"`` for a lazy import)."""
         if name in self._entries:
             raise SynthtabError(f"The {self.kind} name '{name}' is already registered.")
-        self._entries[name] = Entry(name, target, MappingProxyType(dict(preset or {})), description)
+        frozen_preset = MappingProxyType(dict(preset or {}))
+        self._entries[name] = Entry(name, target, frozen_preset, description, capabilities)
+
+    def remove(self, name: str) -> None:
+        """Forget ``name`` (a user's script or a test that registered a class of its own)."""
+        self.get(name)
+        del self._entries[name]
 
     def get(self, name: str) -> Entry[T]:
         """The entry called ``name``; an :class:`UnknownNameError` lists the choices."""

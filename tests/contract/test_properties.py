@@ -17,18 +17,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from synthtab import Synthesizer
-from synthtab.models import model_registry
-from tests.contract.test_model_contract import FAST_PARAMS, NEURAL
+from tests.contract.models import MODELS, NEURAL, fast_params
 
 ROWS = 400
 SAMPLED = 3_000
-MODELS = model_registry.names()
 #: Shares of the statistical models, learned exactly in law, within this.
 TOLERANCE = 0.07
 
 
 def _params(model: str) -> dict[str, object]:
-    return FAST_PARAMS.get(model, {})
+    return fast_params(model)
 
 
 @st.composite

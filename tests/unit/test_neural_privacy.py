@@ -13,8 +13,7 @@ from synthtab import Synthesizer  # noqa: E402
 from synthtab.errors import InvalidParameterError  # noqa: E402
 from synthtab.models.neural.private import DPPlan, PrivateGradients  # noqa: E402
 from synthtab.privacy import DPConfig  # noqa: E402
-
-TINY = {"generator_dims": [16], "critic_dims": [16], "embedding_dim": 8}
+from tests.contract.models import NEURAL, PRIVATE, fast_params  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -28,22 +27,10 @@ def table() -> pd.DataFrame:
     )
 
 
-@pytest.mark.parametrize(
-    ("name", "extra"),
-    [
-        ("gan", TINY),
-        ("cgan", TINY),
-        ("wgan", {**TINY, "critic_pretrain_steps": 0}),
-        ("wgan_gp", {**TINY, "critic_pretrain_steps": 0}),
-        ("ctgan", {**TINY, "batch_size": 100}),
-        ("wcgan", {**TINY, "critic_pretrain_steps": 0}),
-        ("vae", {"encoder_dims": [16], "decoder_dims": [16], "latent_dim": 4, "batch_size": 100}),
-    ],
-)
-def test_private_training_spends_at_most_the_budget(
-    name: str, extra: dict, table: pd.DataFrame
-) -> None:
-    synth = Synthesizer(name, seed=0, privacy=DPConfig(epsilon=2.0), steps=4, **extra)
+@pytest.mark.parametrize("name", sorted(NEURAL & set(PRIVATE)))
+def test_private_training_spends_at_most_the_budget(name: str, table: pd.DataFrame) -> None:
+    extra = {**fast_params(name), "steps": 4}
+    synth = Synthesizer(name, seed=0, privacy=DPConfig(epsilon=2.0), **extra)
     synth.fit(table)
     report = synth.privacy_report_
     assert report.epsilon_total <= 2.0 + 1e-9

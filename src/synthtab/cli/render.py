@@ -15,6 +15,7 @@ import dataclasses
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from importlib.util import find_spec
 from typing import Any
 
 import typer
@@ -252,8 +253,10 @@ def models_table(entries: Iterable[Any]) -> Table:
     for header in headers:
         table.add_column(header, overflow="fold")
     for entry in entries:
-        try:
-            caps = entry.load().capabilities
+        try:  # a lazy entry declares its capabilities: listing it imports no torch
+            caps = entry.capabilities or entry.load().capabilities
+            if caps.needs_torch and find_spec("torch") is None:
+                raise SynthtabError("it needs torch: pip install 'synthtab[neural]'")
         except SynthtabError as exc:
             reason = Text.assemble(entry.description, "\n", (f"unavailable: {exc}", "red"))
             table.add_row(entry.name, reason, "-", "-", "-")

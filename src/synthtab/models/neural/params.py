@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from synthtab.encoding.layout import EncodingStyle
+from synthtab.models.base import Capabilities
 from synthtab.models.params import (
     Bool,
     Int,
@@ -48,6 +50,11 @@ class TrainingParams(ModelParams):
     threads: int = param(
         1, Int(1, 256), doc="torch CPU threads while fitting and sampling (restored after)"
     )
+
+    @classmethod
+    def fast(cls) -> dict[str, object]:
+        """One epoch in small batches: a smoke run, not a model that has learned."""
+        return {"epochs": 1, "batch_size": 100}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -99,6 +106,12 @@ class GANParams(TrainingParams):
     pac: int = param(1, Int(1), doc="rows the critic judges together (PacGAN)")
     critic_dropout: float = param(0.0, _UNIT_OPEN)
 
+    @classmethod
+    def fast(cls) -> dict[str, object]:
+        """Narrow networks and no critic warm-up on top of one epoch."""
+        small = {"generator_dims": [32], "critic_dims": [32], "embedding_dim": 16}
+        return {**super().fast(), **small, "critic_pretrain_steps": 0}
+
 
 _WASSERSTEIN = {"generator_lr": 5e-5, "critic_lr": 5e-5, "n_critic": 5, "critic_pretrain_steps": 25}
 
@@ -140,3 +153,22 @@ class VAEParams(TrainingParams):
     lr: float = param(1e-3, _POSITIVE)
     weight_decay: float = param(1e-5, Real(0.0))
     loss_factor: float = param(2.0, _POSITIVE, doc="weight of reconstruction against KL")
+
+    @classmethod
+    def fast(cls) -> dict[str, object]:
+        """Narrow networks and a small latent code on top of one epoch."""
+        small = {"encoder_dims": [32], "decoder_dims": [32], "latent_dim": 8}
+        return {**super().fast(), **small}
+
+
+# Declared here, free of torch, so that the registry can list what the neural models
+# can do without importing them; the model classes take theirs from these.
+GAN_CAPABILITIES = Capabilities(
+    style=EncodingStyle.NEURAL,
+    native_conditioning=True,
+    differential_privacy=True,
+    needs_torch=True,
+)
+VAE_CAPABILITIES = Capabilities(
+    style=EncodingStyle.NEURAL, differential_privacy=True, needs_torch=True
+)
