@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from synthtab.version import __version__
 
 _EXPORTS = {
     "Synthesizer": "synthtab.synthesizer",
@@ -32,7 +32,7 @@ _EXPORTS = {
     "Negative": "synthtab.constraints",
     "FixedCombinations": "synthtab.constraints",
     "Predicate": "synthtab.constraints",
-    "rebalance": "synthtab.sampling.rebalance",
+    "rebalance": "synthtab.rebalance",
     "evaluate": "synthtab.evaluation",
     "DPConfig": "synthtab.privacy",
 }
@@ -51,8 +51,8 @@ if TYPE_CHECKING:
     from synthtab.errors import SynthtabError  # noqa: F401
     from synthtab.models import model_registry  # noqa: F401
     from synthtab.privacy import DPConfig  # noqa: F401
+    from synthtab.rebalance import rebalance  # noqa: F401
     from synthtab.sampling.conditions import ClassMix, Condition  # noqa: F401
-    from synthtab.sampling.rebalance import rebalance  # noqa: F401
     from synthtab.schema import ColumnKind, ColumnSpec, TableSchema, infer_schema  # noqa: F401
     from synthtab.synthesizer import Synthesizer, load  # noqa: F401
 

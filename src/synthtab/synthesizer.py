@@ -38,12 +38,13 @@ from synthtab.errors import (
     InvalidParameterError,
     ModelFileError,
     NotFittedError,
+    PrivacyBudgetError,
     SynthtabError,
 )
 from synthtab.io.streaming import rebatch
 from synthtab.models import model_registry
 from synthtab.models.auto import AUTO, choose_model
-from synthtab.models.base import FitReport, Model
+from synthtab.models.base import FitReport, Model, refusal_message
 from synthtab.models.params import ModelParams
 from synthtab.persistence import read_model_file, write_model_file
 from synthtab.privacy.config import DPConfig, as_dp_config
@@ -150,9 +151,11 @@ class Synthesizer:
         entry = model_registry.get(model)
         model_cls = entry.load()
         if private:
-            from synthtab.privacy.pipeline import check_private_fit
+            from synthtab.privacy.pipeline import check_private_constraints
 
-            check_private_fit(model_cls, self.constraints)
+            if not model_cls.capabilities.differential_privacy:
+                raise PrivacyBudgetError(refusal_message(model_cls))
+            check_private_constraints(self.constraints)
         return model_cls.Params.build({**entry.preset, **self.params})
 
     @staticmethod
@@ -375,7 +378,7 @@ class Synthesizer:
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the fitted synthesizer to a ``.synth`` file (atomically)."""
         self._check_fitted()
-        from synthtab import __version__
+        from synthtab.version import __version__
 
         manifest = {
             "synthtab_version": __version__,

@@ -336,7 +336,7 @@ def rebalance(
     """Add synthetic rows of the rarer classes; the real rows are kept."""
     with cli_errors():
         from synthtab.io import check_table_output, read_table, write_table
-        from synthtab.sampling.rebalance import rebalance as add_rows
+        from synthtab.rebalance import rebalance as add_rows
 
         check_table_output(output)
         guard_outputs([Output(output, "output file")], inputs=[data], overwrite=overwrite)

@@ -11,31 +11,18 @@ transform are enforced by the sampling engine's bounded rejection.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
+from synthtab.encoding.canonical import CanonicalTable
 from synthtab.errors import NotFittedError, did_you_mean
 from synthtab.registry import Registry
 from synthtab.schema.spec import ColumnKind, ColumnSpec, TableSchema
 
 #: Learned state: JSON scalars and numpy arrays, as encoders and models use.
 State = dict[str, Any]
-
-
-@dataclass
-class CanonicalTable:
-    """Canonical columns (float with NaN, or int codes with -1) and their specs, in order."""
-
-    values: dict[str, np.ndarray]
-    specs: dict[str, ColumnSpec] = field(default_factory=dict)
-
-    def replace(self, name: str, values: np.ndarray, spec: ColumnSpec) -> None:
-        """Put ``values`` (with ``spec``) in place of column ``name``."""
-        self.values[name] = values
-        self.specs[name] = spec
 
 
 class Constraint(ABC):

@@ -25,7 +25,7 @@ import pandas as pd
 
 from synthtab.errors import InvalidParameterError
 from synthtab.random import integer_seed
-from synthtab.schema.datetimes import YYYYMMDD, unit_nanoseconds
+from synthtab.schema.datetimes import epoch_seconds, parse_datetimes, unit_nanoseconds
 from synthtab.schema.pii import check_provider
 from synthtab.schema.spec import ColumnKind, ColumnSpec
 
@@ -36,31 +36,12 @@ PII_POOL = 5_000
 # -- to canonical ---------------------------------------------------------------------
 
 
-def parse_datetimes(series: pd.Series, fmt: str | None) -> pd.Series:
-    """Datetimes of a column stored as datetime64, text in ``fmt``, or YYYYMMDD ints."""
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        return series
-    if fmt == YYYYMMDD and pd.api.types.is_numeric_dtype(series.dtype):
-        text = series.astype("Int64").astype("string")
-        return pd.to_datetime(text, format=fmt, errors="coerce")
-    return pd.to_datetime(series, format=fmt, errors="coerce")
-
-
-def _epoch_seconds(stamps: pd.Series) -> np.ndarray:
-    if getattr(stamps.dtype, "tz", None) is not None:
-        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
-    ns = stamps.astype("datetime64[ns]").to_numpy()
-    out = ns.astype(np.int64) / 1e9
-    out[np.isnat(ns)] = np.nan
-    return out
-
-
 def _numbers_to_canonical(series: pd.Series, spec: ColumnSpec) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 def _datetimes_to_canonical(series: pd.Series, spec: ColumnSpec) -> np.ndarray:
-    return _epoch_seconds(parse_datetimes(series, spec.datetime_format))
+    return epoch_seconds(parse_datetimes(series, spec.datetime_format))
 
 
 def _labels_to_canonical(series: pd.Series, spec: ColumnSpec) -> np.ndarray:

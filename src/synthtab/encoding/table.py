@@ -38,7 +38,6 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
-from synthtab.constraints.base import CanonicalTable, Constraint, ReversibleConstraint
 from synthtab.encoding.base import (
     CategoricalEncoding,
     ColumnEncoder,
@@ -47,6 +46,7 @@ from synthtab.encoding.base import (
     categorical_encoders,
     numeric_encoders,
 )
+from synthtab.encoding.canonical import CanonicalTable, CanonicalTransform
 from synthtab.encoding.columns import (
     NAME_PROVIDERS,
     emails_for_names,
@@ -125,19 +125,20 @@ class TableEncoder:
     options:
         The encoding style and encoder choices the model asked for.
     constraints:
-        Business rules; the reversible ones reparametrise the canonical
-        columns before encoding and are inverted after decoding.
+        Business rules; those that are a :class:`CanonicalTransform` (the reversible
+        ones) reparametrise the canonical columns before encoding and are inverted
+        after decoding, in reverse order; the others are the sampling engine's.
     """
 
     def __init__(
         self,
         schema: TableSchema,
         options: EncodingOptions,
-        constraints: Sequence[Constraint] = (),
+        constraints: Sequence[object] = (),
     ) -> None:
         self.schema = schema
         self.options = options
-        self.transforms = [c for c in constraints if isinstance(c, ReversibleConstraint)]
+        self.transforms = [c for c in constraints if isinstance(c, CanonicalTransform)]
         self.columns_: list[_ColumnEncoders] | None = None
 
     @property
@@ -298,7 +299,7 @@ class TableEncoder:
 
     @classmethod
     def from_state_dict(
-        cls, schema: TableSchema, state: State, constraints: Sequence[Constraint] = ()
+        cls, schema: TableSchema, state: State, constraints: Sequence[object] = ()
     ) -> TableEncoder:
         """Rebuild a fitted encoder from :meth:`state_dict`, its schema and fitted rules."""
         encoder = cls(schema, EncodingOptions.from_dict(state["options"]), constraints)

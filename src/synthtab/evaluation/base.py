@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from synthtab.registry import Registry
+from synthtab.schema.datetimes import epoch_seconds
 
 
 class Family(StrEnum):
@@ -64,8 +65,7 @@ def is_numeric(series: pd.Series) -> bool:
 def as_float(series: pd.Series) -> np.ndarray:
     """A column as float64 (datetimes in epoch seconds, nulls NaN)."""
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        values = series.dt.tz_localize(None) if series.dt.tz is not None else series
-        return ((values - pd.Timestamp(0)).dt.total_seconds()).to_numpy("float64", na_value=np.nan)
+        return epoch_seconds(series)
     return series.astype("float64").to_numpy("float64", na_value=np.nan)
 
 

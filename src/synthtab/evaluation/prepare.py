@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from synthtab.encoding.columns import parse_datetimes
 from synthtab.errors import DataValidationError
+from synthtab.schema.datetimes import parse_datetimes
 from synthtab.schema.spec import ColumnKind, TableSchema
 
 #: Labels kept per column; rarer ones are compared together as ``<other>``.

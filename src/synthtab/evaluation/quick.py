@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from synthtab.errors import DataValidationError
+from synthtab.schema.datetimes import epoch_seconds
 
 #: The columns of the frame :func:`compare_columns` returns, in order.
 COMPARISON_COLUMNS = [
@@ -43,8 +44,7 @@ def _as_numbers(frame: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for name, col in frame.items():
         if pd.api.types.is_datetime64_any_dtype(col.dtype):
-            seconds = col.dt.tz_localize(None) if col.dt.tz is not None else col
-            out[name] = (seconds - pd.Timestamp(0)).dt.total_seconds()
+            out[name] = epoch_seconds(col)
         else:
             out[name] = col.astype("float64")
     return pd.DataFrame(out, index=frame.index)

@@ -244,7 +244,7 @@ def fit_from_dataset(
 
     >>> fit_from_dataset(Synthesizer("copula"), "big/", sample_rows=10**5)  # doctest: +SKIP
     """
-    from synthtab.io.dask_stats import MAP_REDUCE_MODELS, full_scan_facts, refit_marginals
+    from synthtab.io.dask_stats import full_scan_facts, refit_marginals
 
     data, total = read_uniform_sample(path, sample_rows, seed=synth.seed, client=client)
     if len(data) >= total or getattr(synth, "privacy", None) is not None:
@@ -263,8 +263,8 @@ def fit_from_dataset(
         synth.overrides = user or None
     _note_sample(synth, path, len(data), total, sample_rows)
     synth.fit_report_.notes.append(f"labels and numeric ranges from all {total:,} rows")
-    if synth.model_name_ in MAP_REDUCE_MODELS:
-        rows = refit_marginals(synth, frame, scheduler=scheduler)
+    rows = refit_marginals(synth, frame, scheduler=scheduler)
+    if rows is not None:
         synth.fit_report_.notes.append(
             f"marginal distributions from all {rows:,} rows by map/reduce (dask)"
         )

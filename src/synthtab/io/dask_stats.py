@@ -7,10 +7,11 @@ every row fix what the statistical models learn from the marginals:
 1. before the fit, every label of each categorical column (ordered by its
    count over all rows) and every numeric column's minimum and maximum become
    the schema, so the encoder knows labels the sample never saw;
-2. after the fit, ``marginals`` and ``copula`` get their per-feature marginal
-   distributions from all rows: the rows are encoded partition by partition
-   and reduced to quantiles (dask's merged per-partition percentiles) and
-   label counts. The copula keeps the dependence it learned from the sample.
+2. after the fit, a model that can (its ``refit_marginals`` hook: today
+   ``marginals`` and ``copula``) takes its per-feature marginal distributions
+   from all rows: the rows are encoded partition by partition and reduced to
+   exact quantiles and label counts (:class:`DaskMarginals`). The copula keeps
+   the dependence it learned from the sample.
 
 >>> facts = full_scan_facts(frame, sample)  # doctest: +SKIP
 """
@@ -25,9 +26,6 @@ import pandas as pd
 from synthtab.models.quantiles import QuantileGrid
 from synthtab.schema import infer_schema
 from synthtab.schema.spec import ColumnKind
-
-#: Models whose marginals are refitted from every row.
-MAP_REDUCE_MODELS = ("marginals", "copula")
 
 
 def full_scan_facts(
@@ -65,17 +63,44 @@ def _part_facts(
     return counts, [float(v.min()) for v in values], [float(v.max()) for v in values]
 
 
-def refit_marginals(synth: Any, frame: Any, *, scheduler: Any = "threads") -> int:
-    """Replace the fitted model's marginals with those of every row; returns the row count."""
-    encoder, model = synth.encoder_, synth.model_
+def refit_marginals(synth: Any, frame: Any, *, scheduler: Any = "threads") -> int | None:
+    """Give the fitted model the marginals of every row, through its ``refit_marginals``
+    hook; returns the row count, or None when the model has no such hook."""
+    encoder = synth.encoder_
     width = encoder.layout.width
     meta = pd.DataFrame({str(j): pd.Series(dtype="float64") for j in range(width)})
     encoded = frame.map_partitions(_encode_partition, encoder, synth.seed, meta=meta)
-    if synth.model_name_ == "copula":
-        model.grid_ = _grid(encoded, model.grid_.grid_size, scheduler)
-    else:
-        _refit_independent(model, encoded, scheduler)
+    if not synth.model_.refit_marginals(DaskMarginals(encoded, scheduler)):
+        return None
     return int(encoded.shape[0].compute(scheduler=scheduler))
+
+
+class DaskMarginals:
+    """A model's ``MarginalSource`` over a dask frame of encoded rows."""
+
+    def __init__(self, encoded: Any, scheduler: Any) -> None:
+        self.encoded = encoded
+        self.scheduler = scheduler
+
+    def grid(self, features: Any, grid_size: int) -> QuantileGrid:
+        """Exact quantile grids of ``features`` over every row."""
+        return _grid(self.encoded[[str(i) for i in features]], grid_size, self.scheduler)
+
+    def category_cdfs(self, features: Any, n_categories: Any) -> list[np.ndarray]:
+        """Label shares of the code ``features`` from counts over every row."""
+        import dask
+
+        features = list(features)
+        if not features:
+            return []
+        parts = self.encoded[[str(i) for i in features]].to_delayed()
+        local = dask.compute(
+            *[dask.delayed(_part_codes)(p) for p in parts], scheduler=self.scheduler
+        )
+        return [
+            _cdf(pd.concat([c[k] for c in local]).groupby(level=0).sum(), size)
+            for k, size in enumerate(n_categories)
+        ]
 
 
 def _encode_partition(part: pd.DataFrame, encoder: Any, seed: int) -> pd.DataFrame:
@@ -127,24 +152,6 @@ def _part_counts(part: pd.DataFrame, candidates: list[np.ndarray]) -> list[np.nd
         np.searchsorted(np.sort(values[:, f]), cands, side="right")
         for f, cands in enumerate(candidates)
     ]
-
-
-def _refit_independent(model: Any, encoded: Any, scheduler: Any) -> None:
-    """The marginals model: label shares from counts, number grids from quantiles."""
-    import dask
-
-    spans = model.layout_.spans
-    discrete = [int(i) for i in model.discrete_]
-    continuous = [int(i) for i in model.continuous_]
-    parts = encoded[[str(i) for i in discrete]].to_delayed() if discrete else []
-    local = dask.compute(*[dask.delayed(_part_codes)(p) for p in parts], scheduler=scheduler)
-    model.cdfs_ = [
-        _cdf(pd.concat([c[k] for c in local]).groupby(level=0).sum(), spans[i].n_categories)
-        for k, i in enumerate(discrete)
-    ]
-    if continuous:
-        cols = encoded[[str(i) for i in continuous]]
-        model.grid_ = _grid(cols, model.grid_.grid_size, scheduler)
 
 
 def _part_codes(part: pd.DataFrame) -> list[pd.Series]:

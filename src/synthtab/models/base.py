@@ -9,8 +9,9 @@ frozen ``Params`` dataclass, and persists as JSON scalars and numpy arrays.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, cast
 
 import numpy as np
 
@@ -20,6 +21,9 @@ from synthtab.encoding.table import EncodingOptions
 from synthtab.errors import NotFittedError, PrivacyBudgetError
 from synthtab.models.params import ModelParams
 from synthtab.progress import ProgressCallback
+from synthtab.progress import report as report_progress
+
+P = TypeVar("P", bound=ModelParams)
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,8 @@ class Capabilities:
     style: EncodingStyle
     native_conditioning: bool = False
     differential_privacy: bool = False
+    #: Built on PyTorch: importable only with the ``neural`` extra installed.
+    needs_torch: bool = False
 
 
 @dataclass
@@ -66,8 +72,40 @@ class FitReport:
         )
 
 
-class Model(ABC):
-    """Base class of every model.
+class MarginalSource(Protocol):
+    """Per-feature distributions of encoded rows a model never held in memory (every
+    row of a dataset, reduced partition by partition: ``synthtab.io.dask_stats``)."""
+
+    def grid(self, features: Sequence[int], grid_size: int) -> Any:
+        """A ``QuantileGrid`` of ``grid_size`` levels for each of ``features``."""
+        ...
+
+    def category_cdfs(self, features: Sequence[int], n_categories: Sequence[int]) -> list[Any]:
+        """The cumulative label shares of each code feature in ``features``."""
+        ...
+
+
+@dataclass
+class FitContext:
+    """Everything a fit is given besides the table: one object, so that a new need
+    (a device, a deadline) is one new field and not a new argument in every model."""
+
+    rng: np.random.Generator
+    report: FitReport
+    progress: ProgressCallback | None = None
+    #: The model's share of a privacy budget (a ``synthtab.privacy.ModelBudget``), or None.
+    privacy: Any = None
+    #: Called after every training epoch by models that train in epochs (a
+    #: ``synthtab.models.neural.trainer.TrainingCallback``); other models ignore it.
+    callback: Any = None
+
+    def done(self, stage: str = "fit") -> None:
+        """Report a one-step stage as finished to the progress callback."""
+        report_progress(self.progress, stage, 1, 1)
+
+
+class Model(ABC, Generic[P]):
+    """Base class of every model, generic over its parameters' class.
 
     Subclasses set ``capabilities`` and ``Params``, and implement
     :meth:`_fit`, :meth:`_sample`, :meth:`_state` and :meth:`_load_state`.
@@ -79,11 +117,9 @@ class Model(ABC):
     #: Why a model without differential privacy cannot offer it (shown in the refusal).
     privacy_refusal: ClassVar[str] = ""
 
-    def __init__(self, params: ModelParams | None = None) -> None:
-        self.params = params if params is not None else self.Params()
+    def __init__(self, params: P | None = None) -> None:
+        self.params: P = params if params is not None else cast(P, self.Params())
         self.layout_: Layout | None = None
-        #: The budget of the fit in progress (a ``synthtab.privacy.ModelBudget``), or None.
-        self.privacy_: Any = None
 
     def encoding_options(self) -> EncodingOptions:
         """The encoding this model wants; models with a choice override this."""
@@ -100,24 +136,22 @@ class Model(ABC):
     ) -> FitReport:
         """Learn the joint distribution of ``table``; returns a :class:`FitReport`.
 
-        ``callback`` is called after every training epoch by models that train
-        in epochs (a ``synthtab.models.neural.trainer.TrainingCallback``);
-        other models ignore it.
+        The arguments become the :class:`FitContext` that :meth:`_fit` receives.
         """
         if privacy is not None and not self.capabilities.differential_privacy:
-            reason = f": {self.privacy_refusal}" if self.privacy_refusal else ""
-            raise PrivacyBudgetError(
-                f"{self.Params.owner} cannot train with differential privacy{reason}; "
-                "choose a model whose capabilities include it (synthtab models)."
-            )
-        self.privacy_ = privacy
-        self.training_callback = callback
+            raise PrivacyBudgetError(refusal_message(type(self)))
         self.layout_ = table.layout
         report = FitReport(
             model=self.Params.owner, n_rows=table.n_rows, n_features=table.layout.width
         )
-        self._fit(table, rng=rng, report=report, progress=progress)
+        context = FitContext(rng, report, progress, privacy=privacy, callback=callback)
+        self._fit(table, context)
         return report
+
+    def refit_marginals(self, source: MarginalSource) -> bool:
+        """Take every feature's marginal distribution from ``source``, keeping the rest of
+        the fit; returns whether this model can (models that cannot keep their fit)."""
+        return False
 
     def sample(self, n: int, *, rng: np.random.Generator, condition: Any = None) -> np.ndarray:
         """Draw ``n`` encoded rows, shape ``(n, layout.width)``."""
@@ -140,14 +174,7 @@ class Model(ABC):
         return model
 
     @abstractmethod
-    def _fit(
-        self,
-        table: EncodedTable,
-        *,
-        rng: np.random.Generator,
-        report: FitReport,
-        progress: ProgressCallback | None,
-    ) -> None: ...
+    def _fit(self, table: EncodedTable, context: FitContext) -> None: ...
 
     @abstractmethod
     def _sample(self, n: int, *, rng: np.random.Generator, condition: Any) -> np.ndarray: ...
@@ -157,3 +184,20 @@ class Model(ABC):
 
     @abstractmethod
     def _load_state(self, state: State) -> None: ...
+
+
+def refusal_message(model_cls: type[Model[Any]]) -> str:
+    """Why ``model_cls`` cannot train under a privacy budget, and which models can."""
+    from synthtab.models.registry import model_registry  # the registry imports this module
+
+    reason = model_cls.privacy_refusal or "it has no private variant"
+    owner = model_cls.Params.owner if model_cls.Params is not ModelParams else model_cls.__name__
+    able = [
+        name
+        for name in model_registry.names_where(lambda caps: caps.differential_privacy)
+        if model_registry.available(name)
+    ]
+    return (
+        f"The {owner} model cannot train with differential privacy: "
+        f"{reason}. Choose a model that can: {', '.join(able)}."
+    )

@@ -8,7 +8,7 @@ Sample: correlated normals, mapped to uniforms, then through each feature's
 quantile grid, as one matrix operation over all rows.
 
 With a privacy budget, half the model's epsilon goes to noisy histograms of
-every feature (:class:`~synthtab.privacy.marginals.PrivateMarginals`), half and
+every feature (:class:`~synthtab.models.private_marginals.PrivateMarginals`), half and
 all its delta to the correlation of the normal scores under those noisy CDFs
 (Gaussian mechanism on the row-clipped Gram matrix), projected to the nearest
 positive-definite correlation matrix. The tie calibration, which simulates
@@ -24,14 +24,12 @@ import numpy as np
 
 from synthtab.encoding.base import State
 from synthtab.encoding.layout import EncodedTable, EncodingStyle
-from synthtab.models.base import Capabilities, FitReport, Model
+from synthtab.models.base import Capabilities, FitContext, MarginalSource, Model
 from synthtab.models.calibration import calibrated_correlation
 from synthtab.models.conditional import conditional_normals, latent_intervals
 from synthtab.models.params import Int, ModelParams, param
 from synthtab.models.quantiles import QuantileGrid
 from synthtab.models.registry import model_registry
-from synthtab.progress import ProgressCallback
-from synthtab.progress import report as report_progress
 
 #: Smallest eigenvalue kept when repairing the correlation matrix.
 _MIN_EIGENVALUE = 1e-6
@@ -49,7 +47,7 @@ class CopulaParams(ModelParams):
 @model_registry.register(
     "copula", description="Gaussian copula: exact marginals, pairwise correlations of scores."
 )
-class GaussianCopulaModel(Model):
+class GaussianCopulaModel(Model[CopulaParams]):
     """Keeps each feature's distribution and the correlations of their normal scores."""
 
     capabilities = Capabilities(
@@ -57,47 +55,44 @@ class GaussianCopulaModel(Model):
     )
     Params = CopulaParams
 
-    def _fit(
-        self,
-        table: EncodedTable,
-        *,
-        rng: np.random.Generator,
-        report: FitReport,
-        progress: ProgressCallback | None,
-    ) -> None:
-        if self.privacy_ is not None:
-            latent = self._fit_private(table, rng, report)
+    def _fit(self, table: EncodedTable, context: FitContext) -> None:
+        if context.privacy is not None:
+            latent = self._fit_private(table, context)
         else:
-            self.grid_ = QuantileGrid.fit(table.values, grid_size=self.params.grid_size)  # type: ignore[attr-defined]
-            latent = calibrated_correlation(table.values, self.grid_, rng)
+            self.grid_ = QuantileGrid.fit(table.values, grid_size=self.params.grid_size)
+            latent = calibrated_correlation(table.values, self.grid_, context.rng)
         self.correlation_ = nearest_correlation(latent)
         self.cholesky_ = np.linalg.cholesky(self.correlation_)
-        report_progress(progress, "fit", 1, 1)
+        context.done()
 
-    def _fit_private(
-        self, table: EncodedTable, rng: np.random.Generator, report: FitReport
-    ) -> np.ndarray:
+    def refit_marginals(self, source: MarginalSource) -> bool:
+        """Marginals from every row; the dependence learned from the sample stays."""
+        self.grid_ = source.grid(range(self.grid_.values.shape[1]), self.grid_.grid_size)
+        return True
+
+    def _fit_private(self, table: EncodedTable, context: FitContext) -> np.ndarray:
         """Private grid (sets ``grid_``) and the noisy latent correlation."""
+        from synthtab.models.private_marginals import PrivateMarginals
         from synthtab.privacy import as_model_budget
-        from synthtab.privacy.marginals import PrivateMarginals
         from synthtab.privacy.mechanisms import dp_correlation
 
-        budget = as_model_budget(self.privacy_, table, rng=rng)
+        rng = context.rng
+        budget = as_model_budget(context.privacy, table, rng=rng)
         epsilon, delta = budget.epsilon, budget.delta
         marginals = PrivateMarginals.fit(
             table,
             budget.bounds,
             epsilon=epsilon / 2,
             rng=rng,
-            bins=self.params.dp_bins,  # type: ignore[attr-defined]
-            grid_size=self.params.grid_size,  # type: ignore[attr-defined]
+            bins=self.params.dp_bins,
+            grid_size=self.params.grid_size,
         )
         budget.spend(epsilon / 2, mechanism="Laplace histograms of every feature")
         self.grid_ = marginals.grid
         scores = marginals.normal_scores(budget.clip(table.values))
         latent = dp_correlation(scores, epsilon=epsilon / 2, delta=delta, rng=rng)
         budget.spend(epsilon / 2, delta, mechanism="Gaussian correlation of normal scores")
-        report.notes.append(f"differentially private copula (epsilon {epsilon:.3g})")
+        context.report.notes.append(f"differentially private copula (epsilon {epsilon:.3g})")
         return latent
 
     def _sample(self, n: int, *, rng: np.random.Generator, condition: Any) -> np.ndarray:

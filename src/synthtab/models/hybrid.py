@@ -28,14 +28,12 @@ import numpy as np
 from synthtab.encoding.base import State
 from synthtab.encoding.layout import EncodedTable, EncodingStyle, Layout
 from synthtab.models.auto import COPULA_LABEL_SHARE
-from synthtab.models.base import Capabilities, FitReport, Model
+from synthtab.models.base import Capabilities, FitContext, Model
 from synthtab.models.copula import CopulaParams, GaussianCopulaModel
 from synthtab.models.grouping import column_units, dependence, dependence_groups
 from synthtab.models.params import Int, ModelParams, Optional, Real, param
 from synthtab.models.registry import model_registry
 from synthtab.models.trees import _fit_step, _Step, feature_order
-from synthtab.progress import ProgressCallback
-from synthtab.progress import report as report_progress
 from synthtab.random import integer_seed
 
 
@@ -57,32 +55,26 @@ class HybridParams(ModelParams):
     "hybrid",
     description="Columns grouped by mutual information: copula for numeric groups, trees after.",
 )
-class HybridModel(Model):
+class HybridModel(Model[HybridParams]):
     """A copula for the smooth numeric groups, then trees for the mixed groups in turn."""
 
     capabilities = Capabilities(style=EncodingStyle.ORDINAL)
     privacy_refusal = "its tree groups keep real training values in their leaves"
     Params = HybridParams
 
-    def _fit(
-        self,
-        table: EncodedTable,
-        *,
-        rng: np.random.Generator,
-        report: FitReport,
-        progress: ProgressCallback | None,
-    ) -> None:
+    def _fit(self, table: EncodedTable, context: FitContext) -> None:
         from joblib import Parallel, delayed
 
         layout, units = table.layout, column_units(table.layout)
         groups = dependence_groups(
-            dependence(table.values, layout, units, rng),
-            min_dependence=self.params.min_dependence,  # type: ignore[attr-defined]
+            dependence(table.values, layout, units, context.rng),
+            min_dependence=self.params.min_dependence,
         )
         smooth = [g for g in groups if _label_share(layout, units, g) <= COPULA_LABEL_SHARE]
         mixed = [g for g in groups if g not in smooth]
         self.smooth_ = np.array(sorted(f for g in smooth for c in g for f in units[c]), dtype=int)
         order = list(self.smooth_) + [f for g in mixed for f in _group_order(layout, units, g)]
+        rng = context.rng
         copula_seed, seeds = integer_seed(rng), [integer_seed(rng) for _ in order]
         jobs = [delayed(self._fit_copula)(table, copula_seed)] + [
             delayed(_fit_step)(table.values, order[:k], order[k], layout, self.params, seeds[k])
@@ -91,14 +83,14 @@ class HybridModel(Model):
         fitted = list(Parallel(n_jobs=-1, prefer="threads")(jobs))
         self.copula_: GaussianCopulaModel | None = fitted[0]
         self.steps_: list[_Step] = fitted[1:]
-        report.notes.extend(_describe(layout, units, smooth, mixed))
-        report_progress(progress, "fit", 1, 1)
+        context.report.notes.extend(_describe(layout, units, smooth, mixed))
+        context.done()
 
     def _fit_copula(self, table: EncodedTable, seed: int) -> GaussianCopulaModel | None:
         if not self.smooth_.size:
             return None
         part = EncodedTable(table.values[:, self.smooth_], _sub_layout(table.layout, self.smooth_))
-        copula = GaussianCopulaModel(CopulaParams(grid_size=self.params.grid_size))  # type: ignore[attr-defined]
+        copula = GaussianCopulaModel(CopulaParams(grid_size=self.params.grid_size))
         copula.fit(part, rng=np.random.default_rng(seed))
         return copula
 
@@ -122,7 +114,7 @@ class HybridModel(Model):
         self.smooth_ = np.asarray(state["smooth"], dtype=int)
         self.copula_ = None
         if state["copula"] is not None:
-            params = CopulaParams(grid_size=self.params.grid_size)  # type: ignore[attr-defined]
+            params = CopulaParams(grid_size=self.params.grid_size)
             self.copula_ = GaussianCopulaModel.from_state_dict(params, state["copula"])
         self.steps_ = [
             _Step(**{k: (int(v) if k == "target" else np.asarray(v)) for k, v in item.items()})

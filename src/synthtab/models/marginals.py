@@ -4,7 +4,7 @@ The simplest honest baseline: column shapes are kept exactly (up to the
 quantile grid), and every dependence between columns is dropped.
 
 With a privacy budget every feature's distribution comes from a noisy
-histogram over its public bounds (:class:`~synthtab.privacy.marginals.PrivateMarginals`),
+histogram over its public bounds (:class:`~synthtab.models.private_marginals.PrivateMarginals`),
 spending the model's whole epsilon (Laplace, no delta).
 """
 
@@ -17,12 +17,10 @@ import numpy as np
 
 from synthtab.encoding.base import State
 from synthtab.encoding.layout import EncodedTable, EncodingStyle
-from synthtab.models.base import Capabilities, FitReport, Model
+from synthtab.models.base import Capabilities, FitContext, MarginalSource, Model
 from synthtab.models.params import Int, ModelParams, param
 from synthtab.models.quantiles import QuantileGrid, category_cdf, draw_categories
 from synthtab.models.registry import model_registry
-from synthtab.progress import ProgressCallback
-from synthtab.progress import report as report_progress
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,54 +35,55 @@ class MarginalsParams(ModelParams):
 @model_registry.register(
     "marginals", description="Independent marginals: each column from its own distribution."
 )
-class MarginalsModel(Model):
+class MarginalsModel(Model[MarginalsParams]):
     """Draws every column independently from its empirical distribution."""
 
     capabilities = Capabilities(style=EncodingStyle.ORDINAL, differential_privacy=True)
     Params = MarginalsParams
 
-    def _fit(
-        self,
-        table: EncodedTable,
-        *,
-        rng: np.random.Generator,
-        report: FitReport,
-        progress: ProgressCallback | None,
-    ) -> None:
+    def _fit(self, table: EncodedTable, context: FitContext) -> None:
         spans = table.layout.spans
         discrete = [i for i, s in enumerate(spans) if s.discrete and s.width == 1]
         continuous = [i for i in range(len(spans)) if i not in discrete]
         self.discrete_ = np.array(discrete, dtype=np.int64)
         self.continuous_ = np.array(continuous, dtype=np.int64)
-        if self.privacy_ is not None:
-            self._fit_private(table, rng, report)
-            report_progress(progress, "fit", 1, 1)
+        if context.privacy is not None:
+            self._fit_private(table, context)
+            context.done()
             return
         self.cdfs_ = [category_cdf(table.values[:, i], spans[i].n_categories) for i in discrete]
         columns = table.values[:, continuous] if continuous else np.empty((table.n_rows, 0))
-        self.grid_ = QuantileGrid.fit(columns, grid_size=self.params.grid_size)  # type: ignore[attr-defined]
-        report_progress(progress, "fit", 1, 1)
+        self.grid_ = QuantileGrid.fit(columns, grid_size=self.params.grid_size)
+        context.done()
 
-    def _fit_private(
-        self, table: EncodedTable, rng: np.random.Generator, report: FitReport
-    ) -> None:
+    def refit_marginals(self, source: MarginalSource) -> bool:
+        """Label shares and number grids from every row."""
+        spans = self.layout_.spans if self.layout_ is not None else ()
+        sizes = [spans[i].n_categories for i in self.discrete_]
+        self.cdfs_ = source.category_cdfs([int(i) for i in self.discrete_], sizes)
+        if len(self.continuous_):
+            self.grid_ = source.grid([int(i) for i in self.continuous_], self.grid_.grid_size)
+        return True
+
+    def _fit_private(self, table: EncodedTable, context: FitContext) -> None:
+        from synthtab.models.private_marginals import PrivateMarginals
         from synthtab.privacy import as_model_budget
-        from synthtab.privacy.marginals import PrivateMarginals
 
-        budget = as_model_budget(self.privacy_, table, rng=rng)
+        rng = context.rng
+        budget = as_model_budget(context.privacy, table, rng=rng)
         epsilon = budget.epsilon
         fitted = PrivateMarginals.fit(
             table,
             budget.bounds,
             epsilon=epsilon,
             rng=rng,
-            bins=self.params.dp_bins,  # type: ignore[attr-defined]
-            grid_size=self.params.grid_size,  # type: ignore[attr-defined]
+            bins=self.params.dp_bins,
+            grid_size=self.params.grid_size,
         )
         budget.spend(epsilon, mechanism="Laplace histograms of every feature")
         self.cdfs_ = fitted.category_cdfs()
         self.grid_ = QuantileGrid(fitted.grid.values[:, self.continuous_])
-        report.notes.append(f"differentially private marginals (epsilon {epsilon:.3g})")
+        context.report.notes.append(f"differentially private marginals (epsilon {epsilon:.3g})")
 
     def _sample(self, n: int, *, rng: np.random.Generator, condition: Any) -> np.ndarray:
         width = len(self.discrete_) + len(self.continuous_)

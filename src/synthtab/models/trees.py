@@ -34,11 +34,9 @@ import numpy as np
 from synthtab.encoding.base import State
 from synthtab.encoding.layout import EncodedTable, EncodingStyle, Layout
 from synthtab.errors import InvalidParameterError
-from synthtab.models.base import Capabilities, FitReport, Model
+from synthtab.models.base import Capabilities, FitContext, Model
 from synthtab.models.params import Int, ModelParams, Optional, Real, Sequence, Text, param
 from synthtab.models.registry import model_registry
-from synthtab.progress import ProgressCallback
-from synthtab.progress import report as report_progress
 from synthtab.random import integer_seed
 
 _LEAF = -1
@@ -143,7 +141,7 @@ class _Step:
 @model_registry.register(
     "trees", description="Sequential CART synthesis with smoothed leaf draws (synthpop-style)."
 )
-class TreesModel(Model):
+class TreesModel(Model[TreesParams]):
     """Draws each feature from a tree fitted on the features drawn before it."""
 
     capabilities = Capabilities(style=EncodingStyle.ORDINAL, native_conditioning=True)
@@ -153,26 +151,19 @@ class TreesModel(Model):
     )
     Params = TreesParams
 
-    def _fit(
-        self,
-        table: EncodedTable,
-        *,
-        rng: np.random.Generator,
-        report: FitReport,
-        progress: ProgressCallback | None,
-    ) -> None:
+    def _fit(self, table: EncodedTable, context: FitContext) -> None:
         from joblib import Parallel, delayed
 
-        order = feature_order(table.layout, first=self.params.first or ())  # type: ignore[attr-defined]
+        order = feature_order(table.layout, first=self.params.first or ())
         x = table.values
-        seeds = [integer_seed(rng) for _ in order]
+        seeds = [integer_seed(context.rng) for _ in order]
         jobs = (
             delayed(_fit_step)(x, order[:k], order[k], table.layout, self.params, seeds[k])
             for k in range(len(order))
         )
         self.steps_: list[_Step] = list(Parallel(n_jobs=-1, prefer="threads")(jobs))
-        report.notes.append("feature order: " + ", ".join(_names(table.layout, order)))
-        report_progress(progress, "fit", 1, 1)
+        context.report.notes.append("feature order: " + ", ".join(_names(table.layout, order)))
+        context.done()
 
     def _sample(self, n: int, *, rng: np.random.Generator, condition: Any) -> np.ndarray:
         if condition:

@@ -1,7 +1,7 @@
 """A private fit's inputs: the DP schema, an encoder fitted on public values, clipped rows.
 
-The :class:`~synthtab.synthesizer.Synthesizer` calls :func:`check_private_fit`
-when it is built (a model or rule that cannot honour DP is refused before any
+The :class:`~synthtab.synthesizer.Synthesizer` calls :func:`check_private_constraints`
+when it is built (a rule that cannot honour DP is refused before any
 data is read) and :func:`prepare_private` in ``fit``:
 
 1. the budget is split: ``preprocessing_share`` of epsilon for the category
@@ -27,7 +27,7 @@ import pandas as pd
 from synthtab.constraints.base import Constraint, ReversibleConstraint
 from synthtab.encoding.layout import EncodedTable
 from synthtab.encoding.table import EncodingOptions, TableEncoder
-from synthtab.errors import PrivacyBudgetError, SynthtabError
+from synthtab.errors import PrivacyBudgetError
 from synthtab.privacy.budget import MODEL, ModelBudget
 from synthtab.privacy.config import DPConfig
 from synthtab.privacy.ledger import PrivacyLedger
@@ -52,33 +52,8 @@ class PrivateInputs:
     budget: ModelBudget
 
 
-def _private_models() -> list[str]:
-    """Registered models whose capabilities include differential privacy."""
-    from synthtab.models import model_registry
-
-    return [
-        entry.name
-        for entry in model_registry
-        if _loads(entry) and entry.load().capabilities.differential_privacy
-    ]
-
-
-def _loads(entry: Any) -> bool:
-    try:
-        entry.load()
-    except SynthtabError:  # an optional dependency (torch) is missing: not offered
-        return False
-    return True
-
-
-def check_private_fit(model_cls: Any, constraints: Sequence[Constraint] | None) -> None:
-    """Refuse, before any data is read, a model or a rule that cannot honour DP."""
-    if not model_cls.capabilities.differential_privacy:
-        reason = getattr(model_cls, "privacy_refusal", "") or "it has no private variant"
-        raise PrivacyBudgetError(
-            f"The {model_cls.Params.owner} model cannot train with differential privacy: "
-            f"{reason}. Choose a model that can: {', '.join(_private_models())}."
-        )
+def check_private_constraints(constraints: Sequence[Constraint] | None) -> None:
+    """Refuse, before any data is read, a rule that cannot honour DP."""
     rewriting = [type(c).__name__ for c in constraints or () if isinstance(c, ReversibleConstraint)]
     if rewriting:
         raise PrivacyBudgetError(

@@ -120,3 +120,31 @@ def resolution(stamps: pd.Series) -> str:
 def unit_nanoseconds(unit: str) -> int:
     """Length of a resolution unit in nanoseconds."""
     return dict(_RESOLUTIONS)[unit]
+
+
+def parse_datetimes(series: pd.Series, fmt: str | None) -> pd.Series:
+    """Datetimes of a column stored as datetime64, text in ``fmt``, or YYYYMMDD ints."""
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return series
+    if fmt == YYYYMMDD and pd.api.types.is_numeric_dtype(series.dtype):
+        text = series.astype("Int64").astype("string")
+        return pd.to_datetime(text, format=fmt, errors="coerce")
+    return pd.to_datetime(series, format=fmt, errors="coerce")
+
+
+def epoch_seconds(stamps: pd.Series) -> np.ndarray:
+    """Seconds since 1970-01-01 UTC as float64, NaN for NaT: the one numeric form of a
+    datetime in synthtab (schema bounds, encoders, rules and metrics all use it).
+
+    A time-zone-aware column counts from the UTC epoch, so the same instant written
+    in two zones is one number.
+
+    >>> epoch_seconds(pd.Series(pd.to_datetime(["1970-01-02", None])))
+    array([86400.,    nan])
+    """
+    if getattr(stamps.dtype, "tz", None) is not None:
+        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+    ns = stamps.astype("datetime64[ns]").to_numpy()
+    out = ns.astype(np.int64) / 1e9
+    out[np.isnat(ns)] = np.nan
+    return out

@@ -307,11 +307,9 @@ def _boolean_spec(name: str, series: pd.Series, facts: dict[str, Any]) -> Column
 
 
 def _datetime_spec(name: str, series: pd.Series, facts: dict[str, Any]) -> ColumnSpec:
-    from synthtab.encoding.columns import parse_datetimes
-
     fmt = facts.get("datetime_format")
-    stamps = parse_datetimes(series, fmt)
-    seconds = _epoch_seconds(stamps.dropna())
+    stamps = datetimes.parse_datetimes(series, fmt)
+    seconds = datetimes.epoch_seconds(stamps.dropna())
     return _base(
         name,
         series,
@@ -320,12 +318,6 @@ def _datetime_spec(name: str, series: pd.Series, facts: dict[str, Any]) -> Colum
         datetime_resolution=datetimes.resolution(stamps),
         **_bounds(seconds),
     )
-
-
-def _epoch_seconds(stamps: pd.Series) -> np.ndarray:
-    if getattr(stamps.dtype, "tz", None) is not None:
-        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
-    return stamps.astype("datetime64[ns]").to_numpy().astype(np.int64) / 1e9
 
 
 def _identifier_spec(name: str, series: pd.Series, facts: dict[str, Any]) -> ColumnSpec:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import torch
@@ -13,6 +13,7 @@ from synthtab.encoding.base import CategoricalEncoding
 from synthtab.encoding.layout import EncodedTable, EncodingStyle
 from synthtab.encoding.table import EncodingOptions
 from synthtab.models.base import FitReport, Model
+from synthtab.models.neural.params import TrainingParams
 from synthtab.models.neural.torch_state import cpu_threads, resolve_device
 from synthtab.models.neural.trainer import TrainingPlan, TrainingResult
 
@@ -22,28 +23,31 @@ SAMPLE_BATCH = 8192
 _VALIDATION_ROWS = 2048
 
 
-class NeuralModel(Model):
+TP = TypeVar("TP", bound=TrainingParams)
+
+
+class NeuralModel(Model[TP]):
     """Base of the torch models; subclasses build networks and a training step."""
 
     def fit(self, table: EncodedTable, **kwargs: Any) -> FitReport:
         """:meth:`Model.fit` on the asked number of torch CPU threads."""
-        with cpu_threads(self.params.threads):  # type: ignore[attr-defined]
+        with cpu_threads(self.params.threads):
             return super().fit(table, **kwargs)
 
     def sample(self, n: int, **kwargs: Any) -> np.ndarray:
         """:meth:`Model.sample` on the asked number of torch CPU threads."""
-        with cpu_threads(self.params.threads):  # type: ignore[attr-defined]
+        with cpu_threads(self.params.threads):
             return super().sample(n, **kwargs)
 
     def encoding_options(self) -> EncodingOptions:
         """Mode-specific numbers and the chosen categorical encoding."""
-        categorical = CategoricalEncoding(self.params.categorical)  # type: ignore[attr-defined]
+        categorical = CategoricalEncoding(self.params.categorical)
         return EncodingOptions(style=EncodingStyle.NEURAL, categorical=categorical)
 
     @property
     def device(self) -> torch.device:
         """The torch device asked for by ``device=``."""
-        return resolve_device(self.params.device, self.Params.owner)  # type: ignore[attr-defined]
+        return resolve_device(self.params.device, self.Params.owner)
 
     def split(
         self, values: np.ndarray, rng: np.random.Generator
@@ -51,9 +55,9 @@ class NeuralModel(Model):
         """Training rows (float32) and, when early stopping is on, held-out rows."""
         data = values.astype(np.float32)
         p = self.params
-        if p.patience is None or len(data) < 20:  # type: ignore[attr-defined]
+        if p.patience is None or len(data) < 20:
             return data, None
-        n_val = max(1, round(len(data) * p.validation_fraction))  # type: ignore[attr-defined]
+        n_val = max(1, round(len(data) * p.validation_fraction))
         order = rng.permutation(len(data))
         return data[order[n_val:]], data[order[:n_val][:_VALIDATION_ROWS]]
 

@@ -21,9 +21,9 @@ import numpy as np
 import torch
 
 from synthtab.encoding.base import State
-from synthtab.encoding.layout import EncodedTable, EncodingStyle
+from synthtab.encoding.layout import EncodedTable
 from synthtab.errors import InvalidParameterError
-from synthtab.models.base import Capabilities, FitReport
+from synthtab.models.base import FitContext, FitReport
 from synthtab.models.neural.base import NeuralModel, marginal_gap
 from synthtab.models.neural.conditioning import (
     ConditionVectors,
@@ -32,7 +32,7 @@ from synthtab.models.neural.conditioning import (
 )
 from synthtab.models.neural.gan_steps import GANSteps
 from synthtab.models.neural.networks import Generator
-from synthtab.models.neural.params import GANParams
+from synthtab.models.neural.params import GAN_CAPABILITIES, GANParams
 from synthtab.models.neural.private import (
     LABEL_SHARE,
     DPPlan,
@@ -48,46 +48,36 @@ from synthtab.models.neural.torch_state import (
     torch_generator,
 )
 from synthtab.models.neural.trainer import Trainer
-from synthtab.progress import ProgressCallback
 
 
-class GANModel(NeuralModel):
+class GANModel(NeuralModel[GANParams]):
     """A generative adversarial network on the encoder's layout."""
 
-    capabilities = Capabilities(
-        style=EncodingStyle.NEURAL, native_conditioning=True, differential_privacy=True
-    )
+    capabilities = GAN_CAPABILITIES
     Params = GANParams
 
-    def _fit(
-        self,
-        table: EncodedTable,
-        *,
-        rng: np.random.Generator,
-        report: FitReport,
-        progress: ProgressCallback | None,
-    ) -> None:
+    def _fit(self, table: EncodedTable, context: FitContext) -> None:
         p: Any = self.params
         if p.batch_size % p.pac:
             raise InvalidParameterError(
                 f"The 'batch_size' parameter of GAN ({p.batch_size}) must be a multiple of "
                 f"'pac' ({p.pac}), since the critic judges packs of pac rows."
             )
-        check_private_training(self)
+        rng, report, budget = context.rng, context.report, context.privacy
+        check_private_training(self, budget)
         train, validation = self.split(table.values, rng)
         self._fit_conditions(train, report)
-        if self.privacy_ is not None and self.vectors_ is not None:
-            self._privatise_labels(len(train), rng)
+        if budget is not None and self.vectors_ is not None:
+            self._privatise_labels(len(train), rng, budget)
         with seeded(rng, self.device):
             self.generator_ = self._new_generator()
             plan = self.plan(len(train))
-            steps = self._steps(
-                train, rng, plan.planned_steps * p.n_critic + p.critic_pretrain_steps
-            )
+            critic_steps = plan.planned_steps * p.n_critic + p.critic_pretrain_steps
+            steps = self._steps(train, rng, critic_steps, budget)
             trainer = Trainer(
                 plan,
-                progress=progress,
-                callback=getattr(self, "training_callback", None),
+                progress=context.progress,
+                callback=context.callback,
                 snapshot=lambda: module_arrays(steps.published),
                 restore=lambda arrays: load_module_arrays(self.generator_, arrays, "generator"),
             )
@@ -99,36 +89,37 @@ class GANModel(NeuralModel):
                 steps.publish()
             self.record(report, result)
         if isinstance(steps, PrivateGANSteps):
-            spend_dp_sgd(self.privacy_, steps.plan, steps.critic_steps, report, "the critic")
+            spend_dp_sgd(budget, steps.plan, steps.critic_steps, report, "the critic")
         self.generator_.eval()
 
-    def _steps(self, train: np.ndarray, rng: np.random.Generator, critic_steps: int) -> GANSteps:
+    def _steps(
+        self, train: np.ndarray, rng: np.random.Generator, critic_steps: int, budget: Any
+    ) -> GANSteps:
         """Plain steps, or DP-SGD steps that spend the model's budget."""
-        budget = self.privacy_
         if budget is None:
             return GANSteps(self, train, rng)
         plan = DPPlan.for_budget(
             epsilon=budget.epsilon,
             delta=budget.delta,
             rows=len(train),
-            batch=self.params.batch_size,  # type: ignore[attr-defined]
+            batch=self.params.batch_size,
             steps=critic_steps,
         )
         return PrivateGANSteps(self, train, rng, plan)
 
-    def _privatise_labels(self, rows: int, rng: np.random.Generator) -> None:
+    def _privatise_labels(self, rows: int, rng: np.random.Generator, budget: Any) -> None:
         """Release the label frequencies as Laplace histograms from the model's budget."""
         vectors = self.vectors_
         assert vectors is not None
-        epsilon = self.privacy_.epsilon * LABEL_SHARE
+        epsilon = budget.epsilon * LABEL_SHARE
         counts = [f * rows for f in vectors.frequencies]
         vectors.frequencies = noisy_frequencies(counts, epsilon, rng)
-        self.privacy_.spend(epsilon, mechanism="Laplace histograms of the condition labels")
+        budget.spend(epsilon, mechanism="Laplace histograms of the condition labels")
         if self.labels_ is not None:
             self.labels_ = LabelSampler.independent(vectors)
 
     def _fit_conditions(self, train: np.ndarray, report: FitReport) -> None:
-        mode = self.params.conditioning  # type: ignore[attr-defined]
+        mode = self.params.conditioning
         self.vectors_: ConditionVectors | None = None
         self.labels_: LabelSampler | None = None
         if mode == "none":

@@ -25,6 +25,7 @@ from torch.func import functional_call, grad, vmap
 
 from synthtab.errors import InvalidParameterError, PrivacyBudgetError
 from synthtab.models.base import FitReport, Model
+from synthtab.models.neural.params import TrainingParams
 from synthtab.privacy import epsilon_spent, noise_multiplier_for
 
 #: Share of a conditional model's epsilon spent on its label frequencies.
@@ -124,11 +125,11 @@ def noisy_frequencies(
     return out
 
 
-def check_private_training(model: Model) -> None:
+def check_private_training(model: Model[TrainingParams], budget: object) -> None:
     """Refuse settings that DP-SGD cannot account for, before training."""
-    if model.privacy_ is None:
+    if budget is None:
         return
-    if model.params.patience is not None:  # type: ignore[attr-defined]
+    if model.params.patience is not None:
         raise InvalidParameterError(
             f"{model.Params.owner} cannot stop early under differential privacy: the "
             "validation signal would be computed on real rows outside the budget. "

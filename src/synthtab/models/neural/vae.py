@@ -19,11 +19,11 @@ from torch import nn
 from torch.func import functional_call
 
 from synthtab.encoding.base import State
-from synthtab.encoding.layout import Activation, EncodedTable, EncodingStyle, Layout
-from synthtab.models.base import Capabilities, FitReport
+from synthtab.encoding.layout import Activation, EncodedTable, Layout
+from synthtab.models.base import FitContext
 from synthtab.models.neural.base import NeuralModel
 from synthtab.models.neural.layers import mlp, one_hot_draw, segment_logsumexp
-from synthtab.models.neural.params import VAEParams
+from synthtab.models.neural.params import VAE_CAPABILITIES, VAEParams
 from synthtab.models.neural.private import (
     DPPlan,
     PrivateGradients,
@@ -38,7 +38,6 @@ from synthtab.models.neural.torch_state import (
     torch_generator,
 )
 from synthtab.models.neural.trainer import Trainer
-from synthtab.progress import ProgressCallback
 
 
 class _Encoder(nn.Module):
@@ -140,43 +139,37 @@ class _ELBO(nn.Module):
         return recon, kl
 
 
-class VAEModel(NeuralModel):
+class VAEModel(NeuralModel[VAEParams]):
     """Encoder and decoder MLPs trained on the ELBO."""
 
-    capabilities = Capabilities(style=EncodingStyle.NEURAL, differential_privacy=True)
+    capabilities = VAE_CAPABILITIES
     Params = VAEParams
 
-    def _fit(
-        self,
-        table: EncodedTable,
-        *,
-        rng: np.random.Generator,
-        report: FitReport,
-        progress: ProgressCallback | None,
-    ) -> None:
-        check_private_training(self)
+    def _fit(self, table: EncodedTable, context: FitContext) -> None:
+        rng, budget = context.rng, context.privacy
+        check_private_training(self, budget)
         train, validation = self.split(table.values, rng)
         with seeded(rng, self.device):
             self._build()
             data = torch.as_tensor(train, device=self.device)
             held = None if validation is None else torch.as_tensor(validation, device=self.device)
             plan = self.plan(len(train))
-            step = self._step_function(data, rng, plan.planned_steps)
+            step = self._step_function(data, rng, plan.planned_steps, budget)
             trainer = Trainer(
                 plan,
-                progress=progress,
-                callback=getattr(self, "training_callback", None),
+                progress=context.progress,
+                callback=context.callback,
                 snapshot=lambda: (module_arrays(self.encoder_), module_arrays(self.decoder_)),
                 restore=self._restore,
             )
             validate = None if held is None else lambda: self._validation_loss(held)
-            self.record(report, trainer.run(step, validate))
+            self.record(context.report, trainer.run(step, validate))
         if self.dp_ is not None:
-            spend_dp_sgd(self.privacy_, self.dp_.plan, self.dp_.steps, report, "the VAE")
+            spend_dp_sgd(budget, self.dp_.plan, self.dp_.steps, context.report, "the VAE")
         self.decoder_.eval()
 
     def _step_function(
-        self, data: torch.Tensor, rng: np.random.Generator, planned: int
+        self, data: torch.Tensor, rng: np.random.Generator, planned: int, budget: Any
     ) -> Callable[[], dict[str, torch.Tensor]]:
         """One Adam step on a batch: plain, or DP-SGD on a Poisson sample."""
         p: Any = self.params
@@ -185,8 +178,7 @@ class VAEModel(NeuralModel):
             net.parameters(), lr=p.lr, weight_decay=p.weight_decay, fused=True
         )
         self.dp_: PrivateGradients | None = None
-        if self.privacy_ is not None:
-            budget = self.privacy_
+        if budget is not None:
             plan = DPPlan.for_budget(
                 epsilon=budget.epsilon,
                 delta=budget.delta,
