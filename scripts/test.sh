@@ -25,4 +25,5 @@ fi
 
 export SYNTHTAB_TEST_POSTGRES_URL="${SYNTHTAB_TEST_POSTGRES_URL:-$(bash scripts/postgres.sh)}"
 .venv/bin/ruff check src tests benchmarks
+.venv/bin/mypy  # pyproject's [tool.mypy]: src/synthtab, checked untyped defs, no unused ignores
 exec .venv/bin/python -m pytest -q "$@"

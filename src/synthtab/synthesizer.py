@@ -226,7 +226,7 @@ class Synthesizer:
             )
         self.schema_, self.encoder_, self.model_, self.fit_report_ = schema, encoder, model, report
         self.constraints_ = rules
-        self.model_params_ = params.to_dict()  # type: ignore[union-attr]
+        self.model_params_ = model.params.to_dict()
         self.model_name_ = name
         return self
 

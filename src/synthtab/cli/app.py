@@ -480,6 +480,7 @@ def inspect(
 
 
 def _privacy_rows(synth: Synthesizer) -> dict[str, Any]:
+    assert synth.privacy_report_ is not None  # shown only when there is one
     spent = synth.privacy_report_.to_dict()
     rows = {k: spent[k] for k in ("epsilon_total", "delta", "epsilon_target", "delta_target")}
     for name, part in spent["parts"].items():
@@ -554,14 +555,15 @@ def evaluate(
             overwrite=overwrite,
         )
         fitted = _load(model) if model is not None else None
-        tables = [read_table(p) if p else None for p in (real, synthetic, holdout)]
-        status(f"Evaluating {len(tables[1]):,} synthetic rows against {len(tables[0]):,} real.")
+        real_rows, fake_rows = read_table(real), read_table(synthetic)
+        held = read_table(holdout) if holdout else None
+        status(f"Evaluating {len(fake_rows):,} synthetic rows against {len(real_rows):,} real.")
         with stage_progress() as progress:
             result = run_evaluation(
-                tables[0],
-                tables[1],
+                real_rows,
+                fake_rows,
                 target=target,
-                holdout=tables[2],
+                holdout=held,
                 seed=seed,
                 figures=report is not None,
                 progress=progress,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
@@ -157,7 +157,12 @@ def print_evaluation(report: Report) -> None:
     """
     console = out_console()
     headline = Table(title="Evaluation headline", title_justify="left")
-    for name, justify in (("family", "left"), ("score", "right"), ("verdict", "left")):
+    columns: tuple[tuple[str, Any], ...] = (
+        ("family", "left"),
+        ("score", "right"),
+        ("verdict", "left"),
+    )
+    for name, justify in columns:
         headline.add_column(name, justify=justify)
     for family, (score, verdict) in report.headline().items():
         headline.add_row(family.capitalize(), f"{score:.2f}", verdict)

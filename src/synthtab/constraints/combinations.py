@@ -27,7 +27,7 @@ from synthtab.constraints.base import (
     missing_columns,
     require_kinds,
 )
-from synthtab.errors import InvalidParameterError
+from synthtab.errors import InvalidParameterError, NotFittedError
 from synthtab.schema.spec import ColumnKind, ColumnSpec, TableSchema
 
 
@@ -129,7 +129,8 @@ class FixedCombinations(ReversibleConstraint):
     def _combinations(self) -> np.ndarray:
         if self.combinations_ is None:
             self.original(self.columns[0])  # raises the not-fitted error
-        return self.combinations_  # type: ignore[return-value]
+            raise NotFittedError(f"{type(self).__name__} is not fitted yet.")
+        return self.combinations_
 
     def _state(self) -> State:
         return {"combinations": self._combinations()}

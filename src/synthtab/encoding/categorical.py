@@ -30,7 +30,7 @@ class _CategoricalEncoder(ColumnEncoder):
 
     def __init__(self, *, n_categories: int) -> None:
         self.n_categories = check_int_option(type(self).__name__, "n_categories", n_categories, 1)
-        self.frequencies_: np.ndarray | None = None
+        self.frequencies_: np.ndarray  # set by fit
 
     def fit(self, values: np.ndarray, *, rng: np.random.Generator) -> Self:
         """Learn the frequency of every category."""
@@ -188,10 +188,10 @@ class GaussianIntervalEncoder(_CategoricalEncoder):
 
     def __init__(self, *, n_categories: int) -> None:
         super().__init__(n_categories=n_categories)
-        self.order_: np.ndarray | None = None  # the code of each interval, left to right
-        self.edges_: np.ndarray | None = None  # n_categories + 1 boundaries from 0 to 1
-        self._lower: np.ndarray | None = None  # per code: its interval's bounds
-        self._upper: np.ndarray | None = None
+        self.order_: np.ndarray  # set by fit; the code of each interval, left to right
+        self.edges_: np.ndarray  # set by fit; n_categories + 1 boundaries from 0 to 1
+        self._lower: np.ndarray  # set by fit; per code: its interval's bounds
+        self._upper: np.ndarray  # set by fit
 
     def _learn(self) -> None:
         freq = self.frequencies_

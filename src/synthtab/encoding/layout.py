@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 
@@ -71,14 +72,14 @@ class Span:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> Span:
+    def from_dict(cls, data: dict[str, Any]) -> Span:
         """Inverse of :meth:`to_dict`."""
         return cls(
             str(data["column"]),
             str(data["role"]),
-            int(data["width"]),  # type: ignore[arg-type]
+            int(data["width"]),
             Activation(str(data["activation"])),
-            int(data["n_categories"]),  # type: ignore[arg-type]
+            int(data["n_categories"]),
         )
 
 

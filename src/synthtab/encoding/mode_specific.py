@@ -80,10 +80,10 @@ class ModeSpecificEncoder(ColumnEncoder):
                 f"Got {weight_threshold!r} instead."
             )
         self.weight_threshold = float(weight_threshold)
-        self.n_fit_rows_: int | None = None
-        self.weights_: np.ndarray | None = None
-        self.means_: np.ndarray | None = None
-        self.stds_: np.ndarray | None = None
+        self.n_fit_rows_: int  # set by fit
+        self.weights_: np.ndarray  # set by fit
+        self.means_: np.ndarray  # set by fit
+        self.stds_: np.ndarray  # set by fit
 
     def fit(self, values: np.ndarray, *, rng: np.random.Generator) -> Self:
         """Find the modes of ``values`` (on a subsample of at most ``max_fit_rows``)."""

@@ -36,8 +36,8 @@ class _AffineEncoder(ColumnEncoder):
     _constant: ClassVar[float] = 0.0
 
     def __init__(self) -> None:
-        self.shift_: float | None = None
-        self.scale_: float | None = None
+        self.shift_: float  # set by fit
+        self.scale_: float  # set by fit
 
     def _learn(self, x: np.ndarray) -> tuple[float, float]:
         raise NotImplementedError
@@ -182,8 +182,8 @@ class QuantileEncoder(ColumnEncoder):
     def __init__(self, *, n_quantiles: int = 1000, subsample: int = 100_000) -> None:
         self.n_quantiles = check_int_option("QuantileEncoder", "n_quantiles", n_quantiles, 2)
         self.subsample = check_int_option("QuantileEncoder", "subsample", subsample, 2)
-        self.quantiles_: np.ndarray | None = None
-        self.references_: np.ndarray | None = None
+        self.quantiles_: np.ndarray  # set by fit
+        self.references_: np.ndarray  # set by fit
 
     def fit(self, values: np.ndarray, *, rng: np.random.Generator) -> Self:
         """Learn the quantiles of ``values``."""

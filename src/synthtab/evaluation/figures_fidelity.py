@@ -9,6 +9,7 @@ They read the metrics' details rather than recomputing them.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -95,12 +96,14 @@ def _numeric_marginal(ax: Axes, ctx: EvalContext, col: str) -> None:
         values = [v / _SECONDS_PER_DAY for v in values]
     bins = _bins(values[0][~np.isnan(values[0])])
     # real filled, synthetic as an outline on top: both stay visible where they overlap
-    styles = ((REAL_COLOUR, "stepfilled"), (SYNTHETIC_COLOUR, "step"))
+    styles: tuple[tuple[str, Any], ...] = ((REAL_COLOUR, "stepfilled"), (SYNTHETIC_COLOUR, "step"))
     for v, (colour, kind) in zip(values, styles, strict=True):
         observed = v[~np.isnan(v)]
         weights = np.full(len(observed), 1.0 / max(len(v), 1))  # share of all rows
         alpha = 0.45 if kind == "stepfilled" else 1.0
-        ax.hist(observed, bins, weights=weights, color=colour, histtype=kind, alpha=alpha, lw=1.8)
+        ax.hist(
+            observed, list(bins), weights=weights, color=colour, histtype=kind, alpha=alpha, lw=1.8
+        )
     if is_date:
         ax.xaxis_date()
         ax.tick_params(axis="x", labelrotation=30)

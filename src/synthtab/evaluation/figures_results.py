@@ -6,6 +6,8 @@ The nearest-neighbour histograms reuse the distances the privacy metrics compute
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -76,7 +78,7 @@ def distances(ctx: EvalContext, results: Results) -> Figure | None:
     return Figure("privacy", "Nearest-neighbour distances", caption, to_png(fig), "distances")
 
 
-def _hist(ax: object, values: np.ndarray, label: str, colour: str, bins: np.ndarray) -> None:
+def _hist(ax: Any, values: np.ndarray, label: str, colour: str, bins: np.ndarray) -> None:
     weights = np.full(len(values), 1.0 / max(len(values), 1))
     ax.hist(values, bins, weights=weights, color=colour, alpha=0.45, label=label)
     ax.hist(values, bins, weights=weights, color=colour, histtype="step", linewidth=1.5)

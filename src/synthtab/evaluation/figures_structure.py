@@ -6,6 +6,8 @@ points), and the captions say how many rows were drawn.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import SubFigure
@@ -108,7 +110,7 @@ def pair_plot(ctx: EvalContext, results: Results) -> Figure | None:
     limits = [_limits(as_float(ctx.real[c])) for c in cols]
     side = 1.3 * len(cols)
     fig = new_figure(2 * side + 0.6, side + 0.8)
-    left, right = fig.subfigures(1, 2, wspace=0.04)
+    left, right = cast(Any, fig.subfigures(1, 2, wspace=0.04))  # two, side by side
     for sub, name, colour in ((left, "real", REAL_COLOUR), (right, "synthetic", SYNTHETIC_COLOUR)):
         _pair_grid(sub, frames[name], cols, limits, colour)
         sub.suptitle(f"{name.capitalize()} ({len(frames[name]):,} rows)", color=colour)

@@ -112,7 +112,7 @@ def prepare_tables(
     for name in kept:
         if name == target or name in parsed or _compared_as_number(real[name]):
             continue
-        labels = frames[0][name].value_counts()
+        labels = real[name].value_counts()  # not a parsed column: as given
         if len(labels) > max_labels:
             capped[name] = len(labels)
             keep = set(labels.index[: max_labels - 1])

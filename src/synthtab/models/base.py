@@ -121,6 +121,13 @@ class Model(ABC, Generic[P]):
         self.params: P = params if params is not None else cast(P, self.Params())
         self.layout_: Layout | None = None
 
+    @property
+    def fitted_layout(self) -> Layout:
+        """The layout learned by :meth:`fit` (a clear error before it)."""
+        if self.layout_ is None:
+            raise NotFittedError(f"This {self.Params.owner} model is not fitted yet.")
+        return self.layout_
+
     def encoding_options(self) -> EncodingOptions:
         """The encoding this model wants; models with a choice override this."""
         return EncodingOptions(style=self.capabilities.style)
@@ -168,7 +175,7 @@ class Model(ABC, Generic[P]):
     @classmethod
     def from_state_dict(cls, params: ModelParams, state: State) -> Self:
         """Rebuild a fitted model from its parameters and :meth:`state_dict`."""
-        model = cls(params)
+        model = cls(cast(P, params))
         model.layout_ = Layout.from_list(state["layout"])
         model._load_state(state["learned"])
         return model

@@ -9,6 +9,8 @@ latents from their Gaussian conditional distribution given them.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 
 from synthtab.models.quantiles import QuantileGrid
@@ -25,8 +27,8 @@ def uniform_interval(column: np.ndarray, low: float, high: float) -> tuple[float
     """The range of ``u`` whose quantile ``Q(u)`` lies in ``[low, high]``."""
     steps = column.size - 1
 
-    def position(value: float, side: str) -> float:
-        i = int(np.searchsorted(column, value, side=side))  # type: ignore[call-overload]
+    def position(value: float, side: Literal["left", "right"]) -> float:
+        i = int(np.searchsorted(column, value, side=side))
         if i == 0:
             return 0.0
         if i > steps:

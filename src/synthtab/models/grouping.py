@@ -96,6 +96,5 @@ def dependence_groups(nmi: np.ndarray, *, min_dependence: float) -> list[list[in
     np.fill_diagonal(distance, 0.0)
     tree = linkage(squareform(distance, checks=False), method="average")
     labels = fcluster(tree, t=1.0 - min_dependence, criterion="distance")
-    groups = [list(np.flatnonzero(labels == g)) for g in np.unique(labels)]
-    groups = [[int(i) for i in g] for g in groups]
+    groups = [[int(i) for i in np.flatnonzero(labels == g)] for g in np.unique(labels)]
     return sorted(groups, key=lambda g: (-len(g), g[0]))

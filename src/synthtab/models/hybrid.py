@@ -95,7 +95,7 @@ class HybridModel(Model[HybridParams]):
         return copula
 
     def _sample(self, n: int, *, rng: np.random.Generator, condition: Any) -> np.ndarray:
-        x = np.zeros((n, self.layout_.width))  # type: ignore[union-attr]
+        x = np.zeros((n, self.fitted_layout.width))
         if self.copula_ is not None:
             x[:, self.smooth_] = self.copula_.sample(n, rng=rng)
         for step in self.steps_:
@@ -116,10 +116,7 @@ class HybridModel(Model[HybridParams]):
         if state["copula"] is not None:
             params = CopulaParams(grid_size=self.params.grid_size)
             self.copula_ = GaussianCopulaModel.from_state_dict(params, state["copula"])
-        self.steps_ = [
-            _Step(**{k: (int(v) if k == "target" else np.asarray(v)) for k, v in item.items()})
-            for item in state["steps"]
-        ]
+        self.steps_ = [_Step.from_state(item) for item in state["steps"]]
 
 
 def _label_share(layout: Layout, units: list[list[int]], group: list[int]) -> float:

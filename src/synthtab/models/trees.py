@@ -137,6 +137,11 @@ class _Step:
             "target": self.target
         }
 
+    @classmethod
+    def from_state(cls, state: State) -> _Step:
+        arrays: dict[str, Any] = {k: np.asarray(v) for k, v in state.items() if k != "target"}
+        return cls(target=int(state["target"]), **arrays)
+
 
 @model_registry.register(
     "trees", description="Sequential CART synthesis with smoothed leaf draws (synthpop-style)."
@@ -174,10 +179,7 @@ class TreesModel(Model[TreesParams]):
         return {"steps": [step.to_state() for step in self.steps_]}
 
     def _load_state(self, state: State) -> None:
-        self.steps_ = [
-            _Step(**{k: (int(v) if k == "target" else np.asarray(v)) for k, v in item.items()})
-            for item in state["steps"]
-        ]
+        self.steps_ = [_Step.from_state(item) for item in state["steps"]]
 
 
 def feature_order(layout: Layout, first: Iterable[str] = ()) -> list[int]:

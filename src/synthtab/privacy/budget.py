@@ -16,6 +16,7 @@ of every encoded feature, into which the rows were already clipped) and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 
@@ -67,7 +68,7 @@ def as_model_budget(
     """
     if isinstance(privacy, ModelBudget):
         return privacy
-    config = as_dp_config(privacy)  # type: ignore[arg-type]
+    config = privacy if isinstance(privacy, DPConfig) else as_dp_config(cast(Any, privacy))
     if not isinstance(config, DPConfig):
         raise PrivacyBudgetError(f"No privacy budget given (got {privacy!r}).")
     ledger = PrivacyLedger(epsilon=config.epsilon, delta=config.resolve_delta(table.n_rows))

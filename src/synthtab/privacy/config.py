@@ -9,7 +9,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from synthtab.errors import InvalidParameterError
 
@@ -89,12 +91,12 @@ class DPConfig:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, float | None]) -> DPConfig:
+    def from_dict(cls, data: Mapping[str, Any]) -> DPConfig:
         """Inverse of :meth:`to_dict`."""
         return cls(
-            float(data["epsilon"]),  # type: ignore[arg-type]
+            float(data["epsilon"]),
             delta=data.get("delta"),
-            preprocessing_share=float(data.get("preprocessing_share", 0.2)),  # type: ignore[arg-type]
+            preprocessing_share=float(data.get("preprocessing_share", 0.2)),
         )
 
 

@@ -83,7 +83,7 @@ class NeuralModel(Model[TP]):
         """``draw(rows)`` over batches of :data:`SAMPLE_BATCH`, as one float64 matrix."""
         parts = [draw(min(SAMPLE_BATCH, n - start)) for start in range(0, n, SAMPLE_BATCH)]
         if not parts:
-            return np.empty((0, self.layout_.width))  # type: ignore[union-attr]
+            return np.empty((0, self.fitted_layout.width))
         return torch.cat(parts).cpu().numpy().astype(np.float64)
 
 

@@ -17,6 +17,7 @@ sorted by label. No Python loop over rows.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -77,10 +78,10 @@ class ConditionVectors:
         return {"spans": list(self.spans), "frequencies": list(self.frequencies)}
 
     @classmethod
-    def from_state(cls, layout: Layout, state: Mapping[str, object]) -> ConditionVectors:
+    def from_state(cls, layout: Layout, state: Mapping[str, Any]) -> ConditionVectors:
         """Inverse of :meth:`to_state`."""
-        spans = [int(i) for i in state["spans"]]  # type: ignore[attr-defined]
-        return cls(layout, spans, list(state["frequencies"]))  # type: ignore[call-overload]
+        spans = [int(i) for i in state["spans"]]
+        return cls(layout, spans, list(state["frequencies"]))
 
 
 class LabelSampler:

@@ -15,10 +15,11 @@ vector (its cross-entropy term teaches it to produce that label).
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import torch
+from torch import nn
 
 from synthtab.encoding.base import State
 from synthtab.encoding.layout import EncodedTable
@@ -31,6 +32,7 @@ from synthtab.models.neural.conditioning import (
     generation_vectors,
 )
 from synthtab.models.neural.gan_steps import GANSteps
+from synthtab.models.neural.layers import SpanGrid
 from synthtab.models.neural.networks import Generator
 from synthtab.models.neural.params import GAN_CAPABILITIES, GANParams
 from synthtab.models.neural.private import (
@@ -55,6 +57,11 @@ class GANModel(NeuralModel[GANParams]):
 
     capabilities = GAN_CAPABILITIES
     Params = GANParams
+    generator_: Generator
+    critic_: nn.Module  # kept for inspection after training, not saved
+    vectors_: ConditionVectors | None
+    labels_: LabelSampler | None
+    _condition_grid: SpanGrid | None = None  # CTGAN's label blocks, built on first use
 
     def _fit(self, table: EncodedTable, context: FitContext) -> None:
         p: Any = self.params
@@ -64,7 +71,7 @@ class GANModel(NeuralModel[GANParams]):
                 f"'pac' ({p.pac}), since the critic judges packs of pac rows."
             )
         rng, report, budget = context.rng, context.report, context.privacy
-        check_private_training(self, budget)
+        check_private_training(self.params, budget)
         train, validation = self.split(table.values, rng)
         self._fit_conditions(train, report)
         if budget is not None and self.vectors_ is not None:
@@ -79,7 +86,9 @@ class GANModel(NeuralModel[GANParams]):
                 progress=context.progress,
                 callback=context.callback,
                 snapshot=lambda: module_arrays(steps.published),
-                restore=lambda arrays: load_module_arrays(self.generator_, arrays, "generator"),
+                restore=lambda arrays: load_module_arrays(
+                    self.generator_, cast(list[np.ndarray], arrays), "generator"
+                ),
             )
             validate = None
             if validation is not None:
@@ -120,12 +129,12 @@ class GANModel(NeuralModel[GANParams]):
 
     def _fit_conditions(self, train: np.ndarray, report: FitReport) -> None:
         mode = self.params.conditioning
-        self.vectors_: ConditionVectors | None = None
-        self.labels_: LabelSampler | None = None
+        self.vectors_ = None
+        self.labels_ = None
         if mode == "none":
             return
         columns = self._condition_columns(report) if mode == "columns" else None
-        vectors = ConditionVectors.fit(self.layout_, train, columns)  # type: ignore[arg-type]
+        vectors = ConditionVectors.fit(self.fitted_layout, train, columns)
         if not vectors.spans:
             report.notes.append("no one-hot label columns to condition on: trained unconditioned")
             return
@@ -134,8 +143,8 @@ class GANModel(NeuralModel[GANParams]):
             self.labels_ = LabelSampler.fit(vectors, train)
 
     def _condition_columns(self, report: FitReport) -> list[str]:
-        asked = self.params.condition_columns  # type: ignore[attr-defined]
-        labels = [s.column for s in self.layout_.spans if s.one_hot and s.role == "category"]  # type: ignore[union-attr]
+        asked = self.params.condition_columns
+        labels = [s.column for s in self.fitted_layout.spans if s.one_hot and s.role == "category"]
         if asked is None:
             if not labels:
                 return []
@@ -153,14 +162,15 @@ class GANModel(NeuralModel[GANParams]):
     def _new_generator(self) -> Generator:
         p: Any = self.params
         width_in = p.embedding_dim + self.condition_width
-        return Generator(width_in, p.generator_dims, self.layout_, residual=p.residual).to(
+        return Generator(width_in, p.generator_dims, self.fitted_layout, residual=p.residual).to(
             self.device
         )
 
     @property
     def condition_width(self) -> int:
         """Width of the condition vector (0 when unconditioned)."""
-        return 0 if getattr(self, "vectors_", None) is None else self.vectors_.width  # type: ignore[union-attr]
+        vectors: ConditionVectors | None = getattr(self, "vectors_", None)
+        return 0 if vectors is None else vectors.width
 
     def condition_for_generation(
         self, n: int, rng: np.random.Generator, bounds: Any
@@ -178,10 +188,10 @@ class GANModel(NeuralModel[GANParams]):
         n: int,
         *,
         generator: torch.Generator | None = None,
-        network: Generator | None = None,
+        network: nn.Module | None = None,
     ) -> torch.Tensor:
         """Sampled rows from the generator, or ``network`` (labels written in for CGAN)."""
-        width = self.params.embedding_dim  # type: ignore[attr-defined]
+        width = self.params.embedding_dim
         noise = torch.randn(n, width, device=self.device, generator=generator)
         cond_t = None if cond is None else torch.as_tensor(cond, device=self.device)
         if cond_t is not None:
@@ -200,7 +210,7 @@ class GANModel(NeuralModel[GANParams]):
         assert vectors is not None
         rows = rows.clone()
         for k, span in enumerate(vectors.spans):
-            block = self.layout_.slice_of(span)  # type: ignore[union-attr]
+            block = self.fitted_layout.slice_of(span)
             labels = cond[:, vectors.offsets[k] : vectors.offsets[k + 1]]
             if active:
                 labels = torch.where(labels.sum(dim=1, keepdim=True) > 0, labels, rows[:, block])
@@ -208,10 +218,11 @@ class GANModel(NeuralModel[GANParams]):
         return rows
 
     def _validation_gap(
-        self, validation: np.ndarray, rng: np.random.Generator, network: Generator
+        self, validation: np.ndarray, rng: np.random.Generator, network: nn.Module
     ) -> float:
         network.eval()
         groups = None
+        cond: np.ndarray | None
         with torch.inference_mode():
             if self.labels_ is not None:  # each class against its own generated rows
                 codes = self.labels_.vectors.labels(validation)
@@ -238,7 +249,8 @@ class GANModel(NeuralModel[GANParams]):
         """Rows for a sampling request; CTGAN's asked label is written in as CGAN's is."""
         cond = self.condition_for_generation(n, rng, bounds)
         rows = self.generate(cond, n, generator=generator)
-        if cond is not None and self.labels_ is None and self.vectors_.fixed_codes(bounds):  # type: ignore[union-attr]
+        vectors = self.vectors_
+        if cond is not None and self.labels_ is None and vectors and vectors.fixed_codes(bounds):
             rows = self.write_labels(rows, torch.as_tensor(cond, device=self.device), active=True)
         return rows
 
@@ -254,11 +266,11 @@ class GANModel(NeuralModel[GANParams]):
         self.vectors_ = None
         self.labels_ = None
         if "vectors" in state:
-            self.vectors_ = ConditionVectors.from_state(self.layout_, state["vectors"])  # type: ignore[arg-type]
-        if "labels" in state:
+            self.vectors_ = ConditionVectors.from_state(self.fitted_layout, state["vectors"])
+        if "labels" in state and self.vectors_ is not None:
             labels = state["labels"]
             self.labels_ = LabelSampler(
-                self.vectors_,  # type: ignore[arg-type]
+                self.vectors_,
                 np.asarray(labels["combos"]),
                 np.asarray(labels["weights"], dtype=np.float64),
             )

@@ -27,7 +27,7 @@ class GANSteps:
         self.model, self.rng, self.params = model, rng, p
         self.kind = LossKind(p.loss)
         self.data = torch.as_tensor(train, device=model.device)
-        width = model.layout_.width + model.condition_width  # type: ignore[union-attr]
+        width = model.fitted_layout.width + model.condition_width
         self.critic = Critic(
             width,
             p.critic_dims,
@@ -112,7 +112,9 @@ class GANSteps:
         rows = self.rows.draw(len(self.data), n, self.rng)
         if self.codes is None:
             return self.data[rows], None, None
-        cond = self.model.vectors_.vectors(self.codes[rows])  # type: ignore[union-attr]
+        vectors = self.model.vectors_
+        assert vectors is not None  # codes exist only with condition vectors
+        cond = vectors.vectors(self.codes[rows])
         return self.data[rows], torch.as_tensor(cond, device=device), None
 
     def _fake(self, cond: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:
@@ -128,6 +130,7 @@ class GANSteps:
         return raw, rows
 
     def _critic_update(self, drawn: Drawn) -> Any:
+        assert drawn.real is not None  # the plain critic sees real rows in every batch
         loss = critic_loss(
             self.kind,
             self.critic,
@@ -239,10 +242,10 @@ def conditional_cross_entropy(
     """CTGAN's term: the generated label of each row's chosen column should be the asked one."""
     vectors = model.vectors_
     assert vectors is not None
-    grid = getattr(model, "_condition_grid", None)
+    grid = model._condition_grid
     if grid is None:
-        grid = SpanGrid([model.layout_.slice_of(span) for span in vectors.spans])  # type: ignore[union-attr]
-        model._condition_grid = grid  # type: ignore[attr-defined]
+        grid = SpanGrid([model.fitted_layout.slice_of(span) for span in vectors.spans])
+        model._condition_grid = grid
     index = grid.index[span_choice].to(raw.device)  # (rows, widest): each row's block, padded
     padding = ~grid.valid[span_choice].to(raw.device)
     logits = raw.gather(1, index).masked_fill(padding, float("-inf"))

@@ -114,8 +114,15 @@ class OutputHead(nn.Module):
     on the flat features (:func:`segment_logsumexp`), and the activated parts
     are put back in layout order by one permutation. The padded grid of
     :class:`SpanGrid` would compute on ``blocks x widest`` cells, five times
-    the real features on adult.
+    the real features on adult. Linear spans pass through unchanged.
     """
+
+    linear_index: torch.Tensor
+    tanh_index: torch.Tensor
+    sigmoid_index: torch.Tensor
+    softmax_index: torch.Tensor
+    block_of: torch.Tensor
+    layout_order: torch.Tensor
 
     def __init__(self, layout: Layout) -> None:
         super().__init__()
@@ -123,15 +130,18 @@ class OutputHead(nn.Module):
         act = [s.activation for s in layout.spans]
         self._softmax = [layout.slice_of(i) for i, a in enumerate(act) if a == Activation.SOFTMAX]
         self.grid = SpanGrid(self._softmax)
+        linear = _feature_index(layout, [a == Activation.LINEAR for a in act])
         tanh = _feature_index(layout, [a == Activation.TANH for a in act])
         sigmoid = _feature_index(layout, [a == Activation.SIGMOID for a in act])
         soft = [torch.arange(b.start, b.stop) for b in self._softmax]
         blocks = [torch.full((b.stop - b.start,), i) for i, b in enumerate(self._softmax)]
-        order = torch.cat([tanh, sigmoid, *soft]).long()
+        order = torch.cat([linear, tanh, sigmoid, *soft]).long()
         # Index tensors follow the module's device; they are not weights, so not saved.
+        self.register_buffer("linear_index", linear, persistent=False)
         self.register_buffer("tanh_index", tanh, persistent=False)
         self.register_buffer("sigmoid_index", sigmoid, persistent=False)
-        self.register_buffer("softmax_index", order[tanh.numel() + sigmoid.numel() :], False)
+        continuous = linear.numel() + tanh.numel() + sigmoid.numel()
+        self.register_buffer("softmax_index", order[continuous:], persistent=False)
         self.register_buffer("block_of", torch.cat([torch.empty(0).long(), *blocks]), False)
         self.register_buffer("layout_order", torch.argsort(order), persistent=False)
 
@@ -142,6 +152,7 @@ class OutputHead(nn.Module):
         if sample:
             return self._drawn(raw, generator)
         parts = [
+            raw.index_select(1, self.linear_index),
             torch.tanh(raw.index_select(1, self.tanh_index)),
             torch.sigmoid(raw.index_select(1, self.sigmoid_index)),
             self._relaxed(raw.index_select(1, self.softmax_index)),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -24,7 +25,7 @@ from torch import nn
 from torch.func import functional_call, grad, vmap
 
 from synthtab.errors import InvalidParameterError, PrivacyBudgetError
-from synthtab.models.base import FitReport, Model
+from synthtab.models.base import FitReport
 from synthtab.models.neural.params import TrainingParams
 from synthtab.privacy import epsilon_spent, noise_multiplier_for
 
@@ -99,8 +100,9 @@ class PrivateGradients:
         return (clipped + noise) / self.expected_units
 
     def _clip_factors(self, grads: dict) -> torch.Tensor:
-        if getattr(self, "_cached", None) is not None and self._cached[0] is grads:
-            return self._cached[1]
+        cached: tuple[dict, torch.Tensor] | None = getattr(self, "_cached", None)
+        if cached is not None and cached[0] is grads:
+            return cached[1]
         norms = torch.sqrt(sum(g.reshape(len(g), -1).pow(2).sum(dim=1) for g in grads.values()))
         factors = (MAX_GRAD_NORM / (norms + 1e-6)).clamp(max=1.0)
         self._cached = (grads, factors)
@@ -125,22 +127,22 @@ def noisy_frequencies(
     return out
 
 
-def check_private_training(model: Model[TrainingParams], budget: object) -> None:
+def check_private_training(params: TrainingParams, budget: object) -> None:
     """Refuse settings that DP-SGD cannot account for, before training."""
     if budget is None:
         return
-    if model.params.patience is not None:
+    if params.patience is not None:
         raise InvalidParameterError(
-            f"{model.Params.owner} cannot stop early under differential privacy: the "
+            f"{params.owner} cannot stop early under differential privacy: the "
             "validation signal would be computed on real rows outside the budget. "
             "Set patience=None and bound training with epochs, steps or time_budget."
         )
 
 
-def spend_dp_sgd(budget: object, plan: DPPlan, steps: int, report: FitReport, what: str) -> None:
+def spend_dp_sgd(budget: Any, plan: DPPlan, steps: int, report: FitReport, what: str) -> None:
     """Record what ``steps`` private steps spent, in the ledger and the fit report."""
     spent = plan.spent(steps)
-    budget.spend(  # type: ignore[attr-defined]
+    budget.spend(
         spent,
         plan.delta if steps else 0.0,
         mechanism=(

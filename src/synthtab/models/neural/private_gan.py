@@ -118,7 +118,7 @@ class PrivateGANSteps(GANSteps):
             return None, None, None
         cond = self.model.condition_for_generation(n, self.rng, None)
         cond_t = torch.as_tensor(cond, device=self.model.device)
-        if self.model.labels_ is not None:
+        if self.model.labels_ is not None or cond is None:
             return None, cond_t, None
         return None, cond_t, _active_spans(self.model, cond)
 

@@ -68,23 +68,34 @@ class _Decoder(nn.Module):
 
 
 class _Spans:
-    """Feature indices of the continuous parts and of the one-hot blocks (flat, with block ids)."""
+    """Feature indices of the continuous parts and of the one-hot blocks (flat, with block ids).
+
+    Tanh and sigmoid spans are squashed into their encoder's range; linear spans are
+    left as they are (squashing them would cut off every value outside [-1, 1]).
+    """
 
     def __init__(self, layout: Layout, device: torch.device | str = "cpu") -> None:
-        self.tanh, self.sigmoid, self.softmax = [], [], []
+        self.tanh: list[int] = []
+        self.sigmoid: list[int] = []
+        self.linear: list[int] = []
+        self.softmax: list[slice] = []
         for i, span in enumerate(layout.spans):
             block = layout.slice_of(i)
             if span.activation is Activation.SOFTMAX:
                 self.softmax.append(block)
-            elif span.activation is Activation.SIGMOID:
-                self.sigmoid.extend(range(block.start, block.stop))
             else:
-                self.tanh.extend(range(block.start, block.stop))
-        continuous = sorted(self.tanh + self.sigmoid)
-        sigmoid = set(self.sigmoid)
+                features = {
+                    Activation.SIGMOID: self.sigmoid,
+                    Activation.TANH: self.tanh,
+                    Activation.LINEAR: self.linear,
+                }[span.activation]
+                features.extend(range(block.start, block.stop))
+        continuous = sorted(self.tanh + self.sigmoid + self.linear)
+        sigmoid, linear = set(self.sigmoid), set(self.linear)
         widths = [b.stop - b.start for b in self.softmax]
         self.continuous = _index(continuous, device)
         self.is_sigmoid = torch.as_tensor([j in sigmoid for j in continuous], device=device)
+        self.is_linear = torch.as_tensor([j in linear for j in continuous], device=device)
         self.tanh_t, self.sigmoid_t = _index(self.tanh, device), _index(self.sigmoid, device)
         features = [j for b in self.softmax for j in range(b.start, b.stop)]
         self.softmax_index = _index(features, device)
@@ -100,7 +111,8 @@ class _Spans:
     def continuous_means(self, raw: torch.Tensor) -> torch.Tensor:
         """The squashed continuous features only, in :attr:`continuous` order."""
         values = raw.index_select(1, self.continuous)
-        return torch.where(self.is_sigmoid, torch.sigmoid(values), torch.tanh(values))
+        squashed = torch.where(self.is_sigmoid, torch.sigmoid(values), torch.tanh(values))
+        return torch.where(self.is_linear, values, squashed)
 
     def cross_entropy(self, raw: torch.Tensor, batch: torch.Tensor) -> torch.Tensor:
         """Summed cross-entropy of every one-hot block (a segment log-sum-exp, no loop)."""
@@ -147,7 +159,7 @@ class VAEModel(NeuralModel[VAEParams]):
 
     def _fit(self, table: EncodedTable, context: FitContext) -> None:
         rng, budget = context.rng, context.privacy
-        check_private_training(self, budget)
+        check_private_training(self.params, budget)
         train, validation = self.split(table.values, rng)
         with seeded(rng, self.device):
             self._build()
@@ -209,7 +221,7 @@ class VAEModel(NeuralModel[VAEParams]):
         if dp.steps >= dp.plan.steps:
             return {}
         rows = data[torch.as_tensor(poisson_rows(len(data), dp.plan.sample_rate, rng))]
-        factor = self.params.loss_factor  # type: ignore[attr-defined]
+        factor = self.params.loss_factor
         net = dp.module
 
         def unit_loss(params: dict, row: torch.Tensor) -> torch.Tensor:
@@ -223,8 +235,8 @@ class VAEModel(NeuralModel[VAEParams]):
 
     def _build(self) -> None:
         p: Any = self.params
-        width = self.layout_.width  # type: ignore[union-attr]
-        self.spans_ = _Spans(self.layout_, self.device)  # type: ignore[arg-type]
+        width = self.fitted_layout.width
+        self.spans_ = _Spans(self.fitted_layout, self.device)
         self.encoder_ = _Encoder(width, p.encoder_dims, p.latent_dim).to(self.device)
         self.decoder_ = _Decoder(p.latent_dim, p.decoder_dims, width).to(self.device)
         self.elbo_ = _ELBO(self.encoder_, self.decoder_, self.spans_)
@@ -241,7 +253,7 @@ class VAEModel(NeuralModel[VAEParams]):
             recon, kl = self._elbo_parts(held)
         self.encoder_.train()
         self.decoder_.train()
-        return float((self.params.loss_factor * recon + kl) / len(held))  # type: ignore[attr-defined]
+        return float((self.params.loss_factor * recon + kl) / len(held))
 
     def _restore(self, arrays: Any) -> None:
         load_module_arrays(self.encoder_, arrays[0], "encoder")
@@ -254,7 +266,7 @@ class VAEModel(NeuralModel[VAEParams]):
             return self.in_batches(n, lambda rows: self._decode_noise(rows, generator))
 
     def _decode_noise(self, rows: int, generator: torch.Generator) -> torch.Tensor:
-        latent = self.params.latent_dim  # type: ignore[attr-defined]
+        latent = self.params.latent_dim
         z = torch.randn(rows, latent, device=self.device, generator=generator)
         raw = self.decoder_(z)
         out = self.spans_.means(raw)
