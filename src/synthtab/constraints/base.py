@@ -11,6 +11,7 @@ transform are enforced by the sampling engine's bounded rejection.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -26,9 +27,15 @@ State = dict[str, Any]
 
 
 class Constraint(ABC):
-    """A rule every synthetic row must obey."""
+    """A rule every synthetic row must obey.
+
+    A new rule is one subclass registered in :data:`constraint_registry` under its
+    ``kind``; files, model files and the contract tests find it there.
+    """
 
     kind: ClassVar[str]
+    #: The rule holds code (a Python function), which is never read from a file.
+    holds_code: ClassVar[bool] = False
 
     @property
     @abstractmethod
@@ -55,8 +62,14 @@ class Constraint(ABC):
         params = ", ".join(f"{k}={v!r}" for k, v in self.to_dict().items() if k != "kind")
         return f"{type(self).__name__}({params})"
 
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any], predicates: Mapping[str, Any]) -> Constraint:
+        """Rebuild from :meth:`to_dict` (without ``kind``); rules that hold code take
+        theirs from ``predicates`` by name."""
+        return cls(**params)
+
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.to_dict() == self.to_dict()  # type: ignore[attr-defined]
+        return type(other) is type(self) and other.to_dict() == self.to_dict()
 
     def __hash__(self) -> int:
         return hash(repr(self))
@@ -70,6 +83,11 @@ class ReversibleConstraint(Constraint):
     """
 
     specs_: dict[str, ColumnSpec] | None = None
+
+    @property
+    def rewrites(self) -> tuple[str, ...]:
+        """The columns whose values the transform replaces (two rules may not share one)."""
+        return self.columns
 
     def fit_transform(self, table: CanonicalTable) -> CanonicalTable:
         """Remember the original specs, learn what the transform needs, transform."""

@@ -59,12 +59,12 @@ def _build(entry: dict[str, Any], number: int, path: str | os.PathLike[str]) -> 
     kind = entry.pop("kind", None)
     if kind is None:
         raise InvalidParameterError(f'The {where} names no kind (kind = "inequality", ...).')
-    if kind == "predicate":
-        raise InvalidParameterError(
-            f"The {where} is a predicate: custom rules hold code, which synthtab never reads "
-            "from a file. Use the Python API: Predicate(columns, fn)."
-        )
     cls = constraint_registry.get(kind).load()
+    if cls.holds_code:
+        raise InvalidParameterError(
+            f"The {where} is a {kind}: custom rules hold code, which synthtab never reads "
+            f"from a file. Use the Python API: {cls.__name__}(columns, fn)."
+        )
     try:
         return cls(**entry)
     except TypeError as exc:

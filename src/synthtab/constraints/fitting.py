@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from synthtab.constraints.base import Constraint, ReversibleConstraint, constraint_registry
-from synthtab.constraints.predicate import Predicate, RowRule
+from synthtab.constraints.predicate import RowRule
 from synthtab.errors import (
     ConstraintViolationError,
     DataValidationError,
@@ -38,9 +38,9 @@ def check_constraint_options(constraints: Sequence[Any] | None, invalid_rows: ob
         )
     for rule in constraints or ():
         if not isinstance(rule, Constraint):
+            known = ", ".join(entry.load().__name__ for entry in constraint_registry)
             raise InvalidParameterError(
-                f"constraints must hold synthtab constraints (Inequality, Range, Positive, "
-                f"Negative, FixedCombinations, Predicate); got {rule!r}."
+                f"constraints must hold synthtab constraints ({known}); got {rule!r}."
             )
 
 
@@ -57,7 +57,7 @@ def fresh_constraints(
                 f"{rule!r} reads {generated}, which are generated afresh (identifiers or "
                 "personal data), not learned; a rule cannot apply to them."
             )
-    rewritten = [c for r in rules if isinstance(r, ReversibleConstraint) for c in _rewrites(r)]
+    rewritten = [c for r in rules if isinstance(r, ReversibleConstraint) for c in r.rewrites]
     twice = sorted({c for c in rewritten if rewritten.count(c) > 1})
     if twice and not problems:  # only rules that apply at all can clash
         problems.append(
@@ -67,12 +67,6 @@ def fresh_constraints(
     if problems:
         raise DataValidationError(problems, what="The list of constraints")
     return rules
-
-
-def _rewrites(rule: ReversibleConstraint) -> tuple[str, ...]:
-    """The columns whose values a reversible rule replaces."""
-    high = getattr(rule, "high", None)
-    return (high,) if isinstance(high, str) else rule.columns
 
 
 def enforce_on_real_rows(
@@ -122,9 +116,7 @@ def constraint_from_state(item: Mapping[str, Any], predicates: Mapping[str, RowR
     """Rebuild a rule saved by :func:`constraint_to_state`, by registry name."""
     params = dict(item["rule"])
     cls = constraint_registry.get(params.pop("kind")).load()
-    if cls is Predicate:
-        return Predicate(params["columns"], predicates.get(params["name"]), name=params["name"])
-    rule = cls(**params)
+    rule = cls.from_params(params, predicates)
     if isinstance(rule, ReversibleConstraint):
         rule.load_state(item["state"])
     return rule

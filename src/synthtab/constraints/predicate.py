@@ -11,7 +11,7 @@ array([ True, False])
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -36,6 +36,12 @@ class Predicate(Constraint):
     """
 
     kind = "predicate"
+    holds_code = True
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any], predicates: Mapping[str, Any]) -> Predicate:
+        """The saved columns and name, with the function passed again under that name."""
+        return cls(params["columns"], predicates.get(params["name"]), name=params["name"])
 
     def __init__(self, columns: Sequence[str], fn: RowRule | None, *, name: str = "") -> None:
         self._columns = (columns,) if isinstance(columns, str) else tuple(columns)

@@ -99,6 +99,11 @@ class Inequality(ReversibleConstraint):
     def columns(self) -> tuple[str, ...]:
         return (self.low, self.high)
 
+    @property
+    def rewrites(self) -> tuple[str, ...]:
+        """Only ``high`` is rewritten (as its log gap above ``low``)."""
+        return (self.high,)
+
     def check_schema(self, schema: TableSchema) -> list[str]:
         rule = repr(self)
         problems = missing_columns(schema, self.columns, rule)
