@@ -72,25 +72,19 @@ def evaluate(
     >>> report.scores["dcr_share_closer_to_train"]  # doctest: +SKIP
     """
     start = time.perf_counter()
-    _check_tables(real, synthetic, holdout, target)
-    columns = list(real.columns)
-    synthetic = synthetic[columns]
-    holdout = None if holdout is None else holdout[columns]
     report(progress, "read the schema", 0, 0)
-    schema = schema if schema is not None else _infer(real)
-    prepared = prepare_tables(real, synthetic, holdout, schema, target=target)
-    ctx = EvalContext(
-        real=prepared.real,
-        synthetic=prepared.synthetic,
-        holdout=prepared.holdout,
+    ctx = build_context(
+        real,
+        synthetic,
         target=target,
+        holdout=holdout,
         schema=schema,
-        rng=np.random.default_rng(seed),
-        constraints=list(constraints or []),
-        history={k: list(v) for k, v in (history or {}).items()},
-        notes=prepared.notes(),
-        raw=RawTables(real, synthetic, holdout, prepared.excluded),
+        seed=seed,
+        constraints=constraints,
+        history=history,
     )
+    synthetic = ctx.raw_tables().synthetic
+    holdout = ctx.raw_tables().holdout
     results = run_metrics(ctx, progress=progress)
     metrics_done = time.perf_counter()
     figs = _figures(ctx, results, progress) if figures else []
@@ -106,11 +100,43 @@ def evaluate(
         "seconds_figures": round(end - metrics_done, 3),
         "figure_seconds": ctx.cache.get("figure_seconds", {}),
         "notes": ctx.notes,
-        "excluded_columns": prepared.excluded,
+        "excluded_columns": ctx.raw_tables().excluded,
     }
     if privacy is not None:
         context["privacy"] = privacy.to_dict() if hasattr(privacy, "to_dict") else dict(privacy)
     return Report(results, figs, context)
+
+
+def build_context(
+    real: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    *,
+    target: str | None = None,
+    holdout: pd.DataFrame | None = None,
+    schema: Any = None,
+    seed: int = 0,
+    constraints: Sequence[Any] | None = None,
+    history: Mapping[str, Sequence[float]] | None = None,
+) -> EvalContext:
+    """The checked, schema-prepared tables every metric computes on (see :func:`evaluate`)."""
+    _check_tables(real, synthetic, holdout, target)
+    columns = list(real.columns)
+    synthetic = synthetic[columns]
+    holdout = None if holdout is None else holdout[columns]
+    schema = schema if schema is not None else _infer(real)
+    prepared = prepare_tables(real, synthetic, holdout, schema, target=target)
+    return EvalContext(
+        real=prepared.real,
+        synthetic=prepared.synthetic,
+        holdout=prepared.holdout,
+        target=target,
+        schema=schema,
+        rng=np.random.default_rng(seed),
+        constraints=list(constraints or []),
+        history={k: list(v) for k, v in (history or {}).items()},
+        notes=prepared.notes(),
+        raw=RawTables(real, synthetic, holdout, prepared.excluded),
+    )
 
 
 def run_metrics(ctx: EvalContext, progress: ProgressCallback | None = None) -> list[MetricResult]:

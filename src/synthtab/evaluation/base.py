@@ -21,6 +21,10 @@ import pandas as pd
 
 from synthtab.registry import Registry
 from synthtab.schema.datetimes import epoch_seconds
+from synthtab.schema.spec import ColumnKind
+
+#: Kinds compared as numbers (datetimes in epoch seconds).
+ORDERED_KINDS = frozenset({ColumnKind.NUMERIC, ColumnKind.INTEGER, ColumnKind.DATETIME})
 
 
 class Family(StrEnum):
@@ -106,13 +110,19 @@ class EvalContext:
 
     @property
     def numeric_columns(self) -> list[str]:
-        """Columns compared as numbers (numbers and datetimes)."""
-        return [c for c in self.real.columns if is_numeric(self.real[c])]
+        """Columns compared as numbers: numbers and datetimes by the schema's kind (a
+        0/1 column or a constant one is a label there, whatever its dtype)."""
+        return [c for c in self.real.columns if self._compared_as_number(c)]
 
     @property
     def categorical_columns(self) -> list[str]:
         """Columns compared as labels."""
-        return [c for c in self.real.columns if not is_numeric(self.real[c])]
+        return [c for c in self.real.columns if not self._compared_as_number(c)]
+
+    def _compared_as_number(self, column: str) -> bool:
+        spec = self.schema[column] if self.schema is not None and column in self.schema else None
+        ordered = spec is None or spec.kind in ORDERED_KINDS
+        return ordered and is_numeric(self.real[column])
 
     def frames(self) -> list[pd.DataFrame]:
         """Real, synthetic and (if given) holdout frames."""
@@ -163,6 +173,8 @@ class Metric(ABC):
     family: Family = Family.FIDELITY
     direction: Direction = Direction.HIGHER
     target: float | None = None
+    #: The closed range its headline score (the first result) lies in; the contract checks it.
+    bounds: tuple[float, float] = (0.0, 1.0)
 
     @abstractmethod
     def compute(self, ctx: EvalContext) -> MetricResult | list[MetricResult]:

@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pandas as pd
@@ -105,6 +106,7 @@ class StatisticsDifference(Metric):
     """Normalised gaps in mean, std, min, quartiles, max (by the real std) and missing share."""
 
     name, family, direction = "statistics_difference", Family.FIDELITY, Direction.LOWER
+    bounds = (0.0, math.inf)
 
     def compute(self, ctx: EvalContext) -> MetricResult:
         cols = ctx.numeric_columns
@@ -138,6 +140,7 @@ class Correlation(Metric):
     """Mean absolute gap between the real and synthetic Pearson correlation matrices."""
 
     name, family, direction = "correlation", Family.FIDELITY, Direction.LOWER
+    bounds = (0.0, 2.0)
 
     def compute(self, ctx: EvalContext) -> MetricResult:
         cols = ctx.numeric_columns
@@ -243,6 +246,7 @@ class MutualInformation(Metric):
     """Mean absolute gap in pairwise mutual information (numbers in real-quantile bins)."""
 
     name, family, direction = "mutual_information", Family.FIDELITY, Direction.LOWER
+    bounds = (0.0, math.inf)
 
     def compute(self, ctx: EvalContext) -> MetricResult:
         from sklearn.metrics import mutual_info_score

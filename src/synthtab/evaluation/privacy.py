@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import logging
+import math
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synthtab.errors import DataValidationError
 from synthtab.evaluation.base import (
     Direction,
     EvalContext,
@@ -44,6 +46,8 @@ class _Distances:
     def __init__(self, ctx: EvalContext) -> None:
         from sklearn.neighbors import NearestNeighbors
 
+        if ctx.holdout is None:
+            raise DataValidationError("The privacy metrics need a holdout table.")
         size = min(len(ctx.holdout), PRIVACY_ROWS)
         self.holdout = ctx.subsample(ctx.holdout, size)
         self.train = ctx.subsample(ctx.real, size)
@@ -83,6 +87,7 @@ class DistanceToClosestRecord(Metric):
     """Median distance of synthetic rows to their closest training row (holdout as baseline)."""
 
     name, family, direction = "dcr", Family.PRIVACY, Direction.HIGHER
+    bounds = (0.0, math.inf)
 
     def compute(self, ctx: EvalContext) -> MetricResult:
         d = distances(ctx)
@@ -178,6 +183,7 @@ class CopiedValues(Metric):
     :data:`COPY_EXCESS` is flagged: its values are copied, not generated."""
 
     name, family, direction = "copied_values", Family.PRIVACY, Direction.LOWER
+    bounds = (-1.0, 1.0)
 
     def compute(self, ctx: EvalContext) -> list[MetricResult]:
         raw = ctx.raw_tables()
