@@ -17,7 +17,7 @@ from synthtab.encoding.base import (
     categorical_encoders,
     numeric_encoders,
 )
-from synthtab.encoding.layout import Layout
+from synthtab.encoding.layout import Activation, Layout
 from synthtab.errors import DataValidationError, NotFittedError
 
 N_CATEGORIES = 5
@@ -181,3 +181,29 @@ def test_bad_input_raises_data_validation_error(case: tuple[str, str]) -> None:
         encoder.encode(bad, rng=np.random.default_rng(0))
     with pytest.raises(DataValidationError, match="expected a float matrix of shape"):
         encoder.decode(np.zeros((2, encoder.width + 1)))
+
+
+@pytest.mark.parametrize(("kind", "name"), CASES)
+def test_encoded_bounds_decode_into_the_asked_range(kind: str, name: str) -> None:
+    """Where an encoder answers a condition in its own terms, every encoding inside the
+    intervals decodes into the asked canonical range (a model may sample anywhere in them)."""
+    encoder, _ = fitted(kind, name)
+    rng = np.random.default_rng(5)
+    asks = [(2.0, 2.0), (1.0, 3.0)] if kind == "categorical" else [(10.0, 25.5), (-21.0, -19.0)]
+    for low, high in asks:
+        bounds = encoder.feature_bounds(low, high, step=1.0 if kind == "categorical" else 0.5)
+        if bounds is None:
+            continue  # left to rejection
+        assert all(0 <= k < encoder.width for k in bounds)
+        one_hot = any(s.activation is Activation.SOFTMAX for s in encoder.spans(COLUMN))
+        # a one-hot block is sampled as one indicator on and the rest off
+        shape = (2000, encoder.width)
+        raw = np.zeros(shape) if one_hot else rng.normal(0, 3, shape)
+        for k, (lo, hi) in bounds.items():
+            raw[:, k] = rng.uniform(lo, hi, 2000)
+            raw[:2, k] = (lo, hi)  # the ends too
+        decoded = encoder.decode(raw)
+        step = 0.5 if kind == "numeric" else 1.0
+        if kind == "numeric":
+            decoded = np.round(decoded / step) * step  # the column's rounding, as decoded
+        assert ((decoded >= low) & (decoded <= high)).all(), (name, low, high)

@@ -44,22 +44,14 @@ _EDGE = 1e-9  # keeps the logit finite at the ends of a range
 
 
 def _step(spec: ColumnSpec) -> float:
-    """The smallest difference that rounding keeps."""
-    if spec.kind in (ColumnKind.INTEGER, ColumnKind.DATETIME):
-        return 1.0 if spec.kind is ColumnKind.INTEGER else _datetime_step(spec)
-    return 10.0**-spec.decimals if spec.decimals is not None else 1e-9
-
-
-def _datetime_step(spec: ColumnSpec) -> float:
-    from synthtab.schema.datetimes import unit_nanoseconds
-
-    return unit_nanoseconds(spec.datetime_resolution or "s") / 1e9
+    """The smallest difference that rounding keeps (a tiny one at full precision)."""
+    return spec.rounding_step or 1e-9
 
 
 def _round_like(values: np.ndarray, spec: ColumnSpec) -> np.ndarray:
     """Round canonical values the way the column's exact decoder will."""
     if spec.kind is ColumnKind.DATETIME:
-        step = _datetime_step(spec)
+        step = spec.rounding_step
         return np.round(values / step) * step
     decimals = 0 if spec.kind is ColumnKind.INTEGER else spec.decimals
     return values if decimals is None else np.round(values, decimals)

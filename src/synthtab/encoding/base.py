@@ -23,9 +23,12 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 
-from synthtab.encoding.layout import Span
+from synthtab.encoding.layout import EncodedBounds, Span
 from synthtab.errors import NotFittedError
 from synthtab.registry import Registry
+
+#: Keeps an upper bound open: a value on it would round up into the next unit.
+OPEN = 1e-9
 
 #: State of an encoder or model: JSON scalars, lists, dicts and numpy arrays.
 State = dict[str, Any]
@@ -84,6 +87,12 @@ class ColumnEncoder(ABC):
     @abstractmethod
     def from_state_dict(cls, state: State) -> Self:
         """Rebuild a fitted encoder from :meth:`state_dict`."""
+
+    def feature_bounds(self, low: float, high: float, *, step: float) -> EncodedBounds | None:
+        """Intervals on this encoder's own features (by offset from its first) inside
+        which every encoding decodes into the canonical range ``[low, high]``; ``step``
+        is the column's rounding. None when it cannot say: rejection decides then."""
+        return None
 
     @property
     def width(self) -> int:

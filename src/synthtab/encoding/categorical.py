@@ -16,9 +16,15 @@ from typing import Self
 
 import numpy as np
 
-from synthtab.encoding.base import CategoricalEncoding, ColumnEncoder, State, categorical_encoders
+from synthtab.encoding.base import (
+    OPEN,
+    CategoricalEncoding,
+    ColumnEncoder,
+    State,
+    categorical_encoders,
+)
 from synthtab.encoding.checks import check_int_option, check_matrix, read_state
-from synthtab.encoding.layout import Activation, Span
+from synthtab.encoding.layout import Activation, EncodedBounds, Span
 from synthtab.errors import DataValidationError, ModelFileError
 
 #: Share of [0, 1] kept by each category never seen in fit (Gaussian-in-interval).
@@ -123,6 +129,12 @@ class OneHotEncoder(_CategoricalEncoder):
         scores = check_matrix(encoded, self.n_categories, type(self).__name__)
         return np.argmax(scores, axis=1).astype(np.int64)
 
+    def feature_bounds(self, low: float, high: float, *, step: float) -> EncodedBounds | None:
+        """One label asked: its indicator is on. A range of labels: rejection decides."""
+        if low != high or not float(low).is_integer() or not 0 <= low < self.n_categories:
+            return None
+        return {int(low): (0.5, 1.5)}
+
     def spans(self, column: str) -> list[Span]:
         """One softmax ``"category"`` span of width ``n_categories``."""
         k = self.n_categories
@@ -143,6 +155,10 @@ class OrdinalEncoder(_CategoricalEncoder):
     """
 
     name = CategoricalEncoding.ORDINAL.value
+
+    def feature_bounds(self, low: float, high: float, *, step: float) -> EncodedBounds | None:
+        """The codes from ``low`` to ``high``, each owning the half-open unit around it."""
+        return {0: (low - 0.5 + OPEN, high + 0.5 - OPEN)}
 
     def encode(self, values: np.ndarray, *, rng: np.random.Generator) -> np.ndarray:
         """The codes as a float column."""

@@ -12,11 +12,18 @@ conditional vectors.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 import numpy as np
+
+#: Intervals on encoded features (by index) that a sample must lie in: a condition in
+#: the model's terms, from :meth:`~synthtab.encoding.table.TableEncoder.encoded_bounds`.
+EncodedBounds = dict[int, tuple[float, float]]
+#: Inclusive ranges of canonical values per column (a label's code twice for one label).
+CanonicalBounds = Mapping[str, tuple[float, float]]
 
 
 class Activation(StrEnum):

@@ -15,7 +15,13 @@ from typing import ClassVar, Self
 
 import numpy as np
 
-from synthtab.encoding.base import ColumnEncoder, NumericEncoding, State, numeric_encoders
+from synthtab.encoding.base import (
+    OPEN,
+    ColumnEncoder,
+    NumericEncoding,
+    State,
+    numeric_encoders,
+)
 from synthtab.encoding.checks import (
     as_numbers,
     check_int_option,
@@ -23,7 +29,7 @@ from synthtab.encoding.checks import (
     read_state,
     robust_std,
 )
-from synthtab.encoding.layout import Activation, Span
+from synthtab.encoding.layout import Activation, EncodedBounds, Span
 from synthtab.random import integer_seed
 
 # -- affine encoders ---------------------------------------------------------------------
@@ -95,6 +101,12 @@ class IdentityEncoder(_AffineEncoder):
 
     def _learn(self, x: np.ndarray) -> tuple[float, float]:
         return 0.0, 1.0
+
+    def feature_bounds(self, low: float, high: float, *, step: float) -> EncodedBounds | None:
+        """The range itself, widened by half a rounding step (values round into it)."""
+        half = step / 2
+        edge = OPEN if half else 0.0  # a value on a half step may round either way
+        return {0: (low - half + edge, high + half - edge)}
 
 
 @numeric_encoders.register(

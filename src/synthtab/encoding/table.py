@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Self
@@ -55,7 +55,14 @@ from synthtab.encoding.columns import (
     missing_mask,
     to_canonical,
 )
-from synthtab.encoding.layout import EncodedTable, EncodingStyle, Layout, Span
+from synthtab.encoding.layout import (
+    CanonicalBounds,
+    EncodedBounds,
+    EncodedTable,
+    EncodingStyle,
+    Layout,
+    Span,
+)
 from synthtab.errors import NotFittedError
 from synthtab.schema.spec import ColumnSpec, TableSchema
 
@@ -230,54 +237,31 @@ class TableEncoder:
         both = pd.concat([modelled.reset_index(drop=True), generated], axis=1)
         return both[self.schema.names]
 
-    def encoded_bounds(
-        self, canonical: Mapping[str, tuple[float, float]]
-    ) -> dict[int, tuple[float, float]] | None:
+    def encoded_bounds(self, canonical: CanonicalBounds) -> EncodedBounds | None:
         """Intervals on encoded features that give the asked canonical values.
 
-        Only for raw numbers and integer codes (the ORDINAL encoders) of columns
-        no constraint rewrites; ``None`` otherwise, and the engine falls back to
-        rejection. Intervals widen by half a rounding step, so every value that
-        decodes into the asked range is allowed.
+        Each column's encoders answer for their own features (a raw number or a code
+        widens by half a rounding step, a one-hot label turns its indicator on, a
+        number under a missing indicator asks for "present"). Columns they cannot
+        answer for, and columns a constraint rewrites, are left to the engine's
+        rejection, which checks every row anyway; ``None`` when nothing is left.
         """
-        if self.options.categorical_name == "onehot":
-            return self._one_hot_bounds(canonical)
-        if (self.options.numeric_name, self.options.categorical_name) != ("identity", "ordinal"):
-            return None
-        starts = dict(
-            zip([c.spec.name for c in self._fitted()], self._feature_starts(), strict=True)
-        )
-        bounds: dict[int, tuple[float, float]] = {}
-        for name, (low, high) in canonical.items():
-            col = next((c for c in self._fitted() if c.spec.name == name), None)
-            if col is None or col.spec != self.schema[name]:
-                return None  # rewritten by a constraint: no direct translation
-            start = starts[name]
-            if col.missing is not None:
-                bounds[start] = (-0.5, 0.5 - _EPSILON)  # the value is not missing
-                start += col.missing.width
-            half = 0.5 if col.spec.kind.is_discrete else _rounding_step(col.spec) / 2
-            bounds[start] = (low - half, high + half - (_EPSILON if half else 0.0))
-        return bounds
-
-    def _one_hot_bounds(
-        self, canonical: Mapping[str, tuple[float, float]]
-    ) -> dict[int, tuple[float, float]]:
-        """Labels asked for, as "this indicator is on"; numbers are left to rejection."""
-        starts = dict(
-            zip([c.spec.name for c in self._fitted()], self._feature_starts(), strict=True)
-        )
-        bounds: dict[int, tuple[float, float]] = {}
-        for col in self._fitted():
+        bounds: EncodedBounds = {}
+        for col, start in zip(self._fitted(), self._feature_starts(), strict=True):
             asked = canonical.get(col.spec.name)
-            if asked is None or not col.spec.kind.is_discrete or asked[0] != asked[1]:
+            if asked is None or col.spec != self.schema[col.spec.name]:
+                continue  # not asked, or rewritten by a constraint: no direct translation
+            offset = start + (col.missing.width if col.missing is not None else 0)
+            value = col.value.feature_bounds(*asked, step=col.spec.rounding_step)
+            if value is None:
                 continue
-            if col.spec != self.schema[col.spec.name]:
-                continue  # rewritten by a constraint
-            if col.value.name != CategoricalEncoding.ONEHOT.value:
-                continue  # a wide column coded as one number: left to rejection
-            bounds[starts[col.spec.name] + int(asked[0])] = (0.5, 1.5)
-        return bounds
+            if col.missing is not None:
+                present = col.missing.feature_bounds(0, 0, step=0.0)
+                if present is None:
+                    continue
+                bounds.update({start + k: b for k, b in present.items()})
+            bounds.update({offset + k: b for k, b in value.items()})
+        return bounds or None
 
     def _feature_starts(self) -> list[int]:
         widths = [sum(s.width for s in col.spans()) for col in self._fitted()]
@@ -396,25 +380,12 @@ class TableEncoder:
         return self.columns_
 
 
-_EPSILON = 1e-9
 #: Most labels a column one-hot codes; a wider column is coded as one number.
 MAX_ONE_HOT_LABELS = 200
 
 
 def _fit_threads(columns: int) -> int:
     return max(1, min(columns, os.cpu_count() or 1, 8))
-
-
-def _rounding_step(spec: ColumnSpec) -> float:
-    """The spacing of decoded values: 1 for integers, 10**-decimals, a datetime unit."""
-    from synthtab.schema.datetimes import unit_nanoseconds
-    from synthtab.schema.spec import ColumnKind
-
-    if spec.kind is ColumnKind.INTEGER:
-        return 1.0
-    if spec.kind is ColumnKind.DATETIME:
-        return unit_nanoseconds(spec.datetime_resolution or "s") / 1e9
-    return 10.0**-spec.decimals if spec.decimals is not None else 0.0
 
 
 def _fill_missing(values: np.ndarray, missing: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, cast
 import numpy as np
 
 from synthtab.encoding.base import State
-from synthtab.encoding.layout import EncodedTable, EncodingStyle, Layout
+from synthtab.encoding.layout import EncodedBounds, EncodedTable, EncodingStyle, Layout
 from synthtab.encoding.table import EncodingOptions
 from synthtab.errors import NotFittedError, PrivacyBudgetError
 from synthtab.models.params import ModelParams
@@ -160,7 +160,9 @@ class Model(ABC, Generic[P]):
         the fit; returns whether this model can (models that cannot keep their fit)."""
         return False
 
-    def sample(self, n: int, *, rng: np.random.Generator, condition: Any = None) -> np.ndarray:
+    def sample(
+        self, n: int, *, rng: np.random.Generator, condition: EncodedBounds | None = None
+    ) -> np.ndarray:
         """Draw ``n`` encoded rows, shape ``(n, layout.width)``."""
         if self.layout_ is None:
             raise NotFittedError(f"This {self.Params.owner} model is not fitted yet.")
@@ -184,7 +186,9 @@ class Model(ABC, Generic[P]):
     def _fit(self, table: EncodedTable, context: FitContext) -> None: ...
 
     @abstractmethod
-    def _sample(self, n: int, *, rng: np.random.Generator, condition: Any) -> np.ndarray: ...
+    def _sample(
+        self, n: int, *, rng: np.random.Generator, condition: EncodedBounds | None
+    ) -> np.ndarray: ...
 
     @abstractmethod
     def _state(self) -> State: ...

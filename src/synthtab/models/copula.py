@@ -18,12 +18,11 @@ from the real rows, is skipped.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from synthtab.encoding.base import State
-from synthtab.encoding.layout import EncodedTable, EncodingStyle
+from synthtab.encoding.layout import EncodedBounds, EncodedTable, EncodingStyle
 from synthtab.models.base import Capabilities, FitContext, MarginalSource, Model
 from synthtab.models.calibration import calibrated_correlation
 from synthtab.models.conditional import conditional_normals, latent_intervals
@@ -95,7 +94,9 @@ class GaussianCopulaModel(Model[CopulaParams]):
         context.report.notes.append(f"differentially private copula (epsilon {epsilon:.3g})")
         return latent
 
-    def _sample(self, n: int, *, rng: np.random.Generator, condition: Any) -> np.ndarray:
+    def _sample(
+        self, n: int, *, rng: np.random.Generator, condition: EncodedBounds | None
+    ) -> np.ndarray:
         from scipy.special import ndtr
 
         if condition:  # intervals on encoded features: draw from the Gaussian conditional

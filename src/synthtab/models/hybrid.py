@@ -21,33 +21,29 @@ vectorised over rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from synthtab.encoding.base import State
-from synthtab.encoding.layout import EncodedTable, EncodingStyle, Layout
+from synthtab.encoding.layout import EncodedBounds, EncodedTable, EncodingStyle, Layout
 from synthtab.models.auto import COPULA_LABEL_SHARE
 from synthtab.models.base import Capabilities, FitContext, Model
 from synthtab.models.copula import CopulaParams, GaussianCopulaModel
 from synthtab.models.grouping import column_units, dependence, dependence_groups
-from synthtab.models.params import Int, ModelParams, Optional, Real, param
+from synthtab.models.params import Int, Real, param
 from synthtab.models.registry import model_registry
-from synthtab.models.trees import _fit_step, _Step, feature_order
+from synthtab.models.trees import TreeLeafParams, _fit_step, _Step, feature_order
 from synthtab.random import integer_seed
 
 
 @dataclass(frozen=True, kw_only=True)
-class HybridParams(ModelParams):
+class HybridParams(TreeLeafParams):
     """Parameters of the hybrid model."""
 
     owner = "Hybrid"
     min_dependence: float = param(
         0.1, Real(0.0, 1.0), doc="normalised mutual information that joins columns in a group"
     )
-    min_leaf: int = param(50, Int(1, 100_000), doc="fewest training rows in a tree leaf")
-    max_depth: int | None = param(None, Optional(Int(1, 100)), doc="deepest tree level")
-    smoothing: float = param(1.0, Real(0.0, 10.0), doc="kernel bandwidth factor in leaves")
     grid_size: int = param(1001, Int(2, 100_000), doc="copula quantile levels per feature")
 
 
@@ -94,7 +90,9 @@ class HybridModel(Model[HybridParams]):
         copula.fit(part, rng=np.random.default_rng(seed))
         return copula
 
-    def _sample(self, n: int, *, rng: np.random.Generator, condition: Any) -> np.ndarray:
+    def _sample(
+        self, n: int, *, rng: np.random.Generator, condition: EncodedBounds | None
+    ) -> np.ndarray:
         x = np.zeros((n, self.fitted_layout.width))
         if self.copula_ is not None:
             x[:, self.smooth_] = self.copula_.sample(n, rng=rng)

@@ -11,12 +11,11 @@ spending the model's whole epsilon (Laplace, no delta).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from synthtab.encoding.base import State
-from synthtab.encoding.layout import EncodedTable, EncodingStyle
+from synthtab.encoding.layout import EncodedBounds, EncodedTable, EncodingStyle
 from synthtab.models.base import Capabilities, FitContext, MarginalSource, Model
 from synthtab.models.params import Int, ModelParams, param
 from synthtab.models.quantiles import QuantileGrid, category_cdf, draw_categories
@@ -85,7 +84,9 @@ class MarginalsModel(Model[MarginalsParams]):
         self.grid_ = QuantileGrid(fitted.grid.values[:, self.continuous_])
         context.report.notes.append(f"differentially private marginals (epsilon {epsilon:.3g})")
 
-    def _sample(self, n: int, *, rng: np.random.Generator, condition: Any) -> np.ndarray:
+    def _sample(
+        self, n: int, *, rng: np.random.Generator, condition: EncodedBounds | None
+    ) -> np.ndarray:
         width = len(self.discrete_) + len(self.continuous_)
         out = np.empty((n, width))
         u = rng.random((n, width))

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from synthtab.encoding.base import State
-from synthtab.encoding.layout import EncodedTable, EncodingStyle, Layout
+from synthtab.encoding.layout import EncodedBounds, EncodedTable, EncodingStyle, Layout
 from synthtab.errors import InvalidParameterError
 from synthtab.models.base import Capabilities, FitContext, Model
 from synthtab.models.params import Int, ModelParams, Optional, Real, Sequence, Text, param
@@ -46,13 +46,21 @@ POINT_MASS = 0.05
 
 
 @dataclass(frozen=True, kw_only=True)
-class TreesParams(ModelParams):
+class TreeLeafParams(ModelParams):
+    """How each feature's tree is grown and its leaves drawn (trees and hybrid share them)."""
+
+    min_leaf: int = param(50, Int(1, 100_000), doc="fewest training rows in a tree leaf")
+    max_depth: int | None = param(None, Optional(Int(1, 100)), doc="deepest tree level")
+    smoothing: float = param(
+        1.0, Real(0.0, 10.0), doc="kernel bandwidth factor in leaves; 0 copies values"
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class TreesParams(TreeLeafParams):
     """Parameters of sequential tree synthesis."""
 
     owner = "Trees"
-    min_leaf: int = param(50, Int(1, 100_000), doc="fewest training rows in a leaf")
-    max_depth: int | None = param(None, Optional(Int(1, 100)), doc="deepest tree level")
-    smoothing: float = param(1.0, Real(0.0, 10.0), doc="kernel bandwidth factor; 0 copies")
     first: tuple[str, ...] | None = param(
         None, Optional(Sequence(Text())), doc="columns drawn first, in this order"
     )
@@ -170,7 +178,9 @@ class TreesModel(Model[TreesParams]):
         context.report.notes.append("feature order: " + ", ".join(_names(table.layout, order)))
         context.done()
 
-    def _sample(self, n: int, *, rng: np.random.Generator, condition: Any) -> np.ndarray:
+    def _sample(
+        self, n: int, *, rng: np.random.Generator, condition: EncodedBounds | None
+    ) -> np.ndarray:
         if condition:
             return sample_within(self.steps_, n, condition, rng)
         return draw_chain(self.steps_, n, rng)
@@ -284,7 +294,7 @@ def _names(layout: Layout, order: list[int]) -> list[str]:
 
 
 def _fit_step(
-    x: np.ndarray, inputs: list[int], target: int, layout: Layout, params: Any, seed: int
+    x: np.ndarray, inputs: list[int], target: int, layout: Layout, params: TreeLeafParams, seed: int
 ) -> _Step:
     y = x[:, target]
     discrete = layout.spans[target].discrete

@@ -151,6 +151,23 @@ class ColumnSpec:
             )
         return cls(**dict(data))
 
+    @property
+    def rounding_step(self) -> float:
+        """The spacing of decoded values: 1 for integers, ``10**-decimals``, a datetime's
+        unit in seconds; 0.0 for a number kept at full precision.
+
+        >>> price = ColumnSpec(name="price", kind=ColumnKind.NUMERIC, dtype="float64", decimals=2)
+        >>> price.rounding_step
+        0.01
+        """
+        if self.kind is ColumnKind.INTEGER:
+            return 1.0
+        if self.kind is ColumnKind.DATETIME:
+            from synthtab.schema.datetimes import unit_nanoseconds
+
+            return unit_nanoseconds(self.datetime_resolution or "s") / 1e9
+        return 10.0**-self.decimals if self.decimals is not None else 0.0
+
     def with_changes(self, **changes: Any) -> ColumnSpec:
         """A copy with some fields replaced (specs are frozen)."""
         return replace(self, **changes)

@@ -22,7 +22,7 @@ import torch
 from torch import nn
 
 from synthtab.encoding.base import State
-from synthtab.encoding.layout import EncodedTable
+from synthtab.encoding.layout import EncodedBounds, EncodedTable
 from synthtab.errors import InvalidParameterError
 from synthtab.models.base import FitContext, FitReport
 from synthtab.models.neural.base import NeuralModel, marginal_gap
@@ -234,7 +234,9 @@ class GANModel(NeuralModel[GANParams]):
         network.train()
         return marginal_gap(validation, fake, groups)
 
-    def _sample(self, n: int, *, rng: np.random.Generator, condition: Any) -> np.ndarray:
+    def _sample(
+        self, n: int, *, rng: np.random.Generator, condition: EncodedBounds | None
+    ) -> np.ndarray:
         self.generator_.eval()
         generator = torch_generator(rng, self.device)
         with torch.inference_mode():

@@ -19,7 +19,7 @@ from torch import nn
 from torch.func import functional_call
 
 from synthtab.encoding.base import State
-from synthtab.encoding.layout import Activation, EncodedTable, Layout
+from synthtab.encoding.layout import Activation, EncodedBounds, EncodedTable, Layout
 from synthtab.models.base import FitContext
 from synthtab.models.neural.base import NeuralModel
 from synthtab.models.neural.layers import mlp, one_hot_draw, segment_logsumexp
@@ -259,7 +259,9 @@ class VAEModel(NeuralModel[VAEParams]):
         load_module_arrays(self.encoder_, arrays[0], "encoder")
         load_module_arrays(self.decoder_, arrays[1], "decoder")
 
-    def _sample(self, n: int, *, rng: np.random.Generator, condition: Any) -> np.ndarray:
+    def _sample(
+        self, n: int, *, rng: np.random.Generator, condition: EncodedBounds | None
+    ) -> np.ndarray:
         self.decoder_.eval()
         generator = torch_generator(rng, self.device)
         with torch.inference_mode():
