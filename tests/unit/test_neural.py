@@ -315,7 +315,8 @@ def test_validation_gap_sees_a_lost_spike_that_means_and_spreads_miss() -> None:
 
 
 def test_one_sided_label_smoothing_aims_real_scores_at_the_smoothed_target() -> None:
-    from synthtab.models.neural.losses import LossKind, critic_loss
+    from synthtab.models.neural.losses import critic_loss
+    from synthtab.models.neural.params import LossKind
 
     target = torch.logit(torch.tensor(0.9))
     real = target.reshape(1, 1).requires_grad_()

@@ -20,6 +20,7 @@ import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from enum import StrEnum
 from typing import Any, ClassVar, Self
 
 from synthtab.errors import InvalidParameterError, did_you_mean
@@ -95,6 +96,29 @@ class OneOf(Rule):
 
 
 @dataclass(frozen=True)
+class Choice(Rule):
+    """A member of a string enum, or its value (stored as the member).
+
+    >>> from enum import StrEnum
+    >>> class Colour(StrEnum):
+    ...     RED = "red"
+    >>> Choice(Colour).normalise("red") is Colour.RED
+    True
+    """
+
+    enum: type[StrEnum]
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, str) and value in {m.value for m in self.enum}
+
+    def normalise(self, value: Any) -> Any:
+        return self.enum(value)
+
+    def describe(self) -> str:
+        return "one of " + ", ".join(repr(m.value) for m in self.enum)
+
+
+@dataclass(frozen=True)
 class Optional(Rule):
     """``None`` or a value the inner rule accepts."""
 
@@ -166,6 +190,8 @@ class ModelParams:
                 )
             if isinstance(value, list):  # JSON gives lists; keep params hashable and equal
                 object.__setattr__(self, f.name, tuple(value))
+            elif isinstance(rule, Choice):  # JSON gives strings; keep the enum member
+                object.__setattr__(self, f.name, rule.normalise(value))
 
     @classmethod
     def build(cls, values: Mapping[str, Any]) -> Self:

@@ -34,7 +34,7 @@ from synthtab.models.neural.conditioning import (
 from synthtab.models.neural.gan_steps import GANSteps
 from synthtab.models.neural.layers import SpanGrid
 from synthtab.models.neural.networks import Generator
-from synthtab.models.neural.params import GAN_CAPABILITIES, GANParams
+from synthtab.models.neural.params import GAN_CAPABILITIES, Conditioning, GANParams
 from synthtab.models.neural.private import (
     LABEL_SHARE,
     DPPlan,
@@ -131,15 +131,15 @@ class GANModel(NeuralModel[GANParams]):
         mode = self.params.conditioning
         self.vectors_ = None
         self.labels_ = None
-        if mode == "none":
+        if mode is Conditioning.NONE:
             return
-        columns = self._condition_columns(report) if mode == "columns" else None
+        columns = self._condition_columns(report) if mode is Conditioning.COLUMNS else None
         vectors = ConditionVectors.fit(self.fitted_layout, train, columns)
         if not vectors.spans:
             report.notes.append("no one-hot label columns to condition on: trained unconditioned")
             return
         self.vectors_ = vectors
-        if mode == "columns":
+        if mode is Conditioning.COLUMNS:
             self.labels_ = LabelSampler.fit(vectors, train)
 
     def _condition_columns(self, report: FitReport) -> list[str]:

@@ -12,8 +12,9 @@ from torch.optim.swa_utils import AveragedModel
 
 from synthtab.models.neural.conditioning import TrainingBySampling
 from synthtab.models.neural.layers import SpanGrid
-from synthtab.models.neural.losses import LossKind, clip_weights, critic_loss, generator_loss
+from synthtab.models.neural.losses import LOSSES, critic_loss, generator_loss
 from synthtab.models.neural.networks import Critic
+from synthtab.models.neural.params import LossKind
 
 if TYPE_CHECKING:
     from synthtab.models.neural.gan import GANModel
@@ -143,8 +144,7 @@ class GANSteps:
         self.opt_c.zero_grad(set_to_none=True)
         loss.total.backward()
         self.opt_c.step()
-        if self.kind is LossKind.CLIP:
-            clip_weights(self.critic, self.params.clip_value)
+        LOSSES[self.kind].after_critic_update(self.critic, self.params.clip_value)
         return loss
 
     def _penalty_weight(self) -> float:

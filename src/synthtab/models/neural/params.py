@@ -12,11 +12,13 @@ weights, which their cross-entropy loss needs to keep every mode.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from synthtab.encoding.layout import EncodingStyle
 from synthtab.models.base import Capabilities
 from synthtab.models.params import (
     Bool,
+    Choice,
     Int,
     ModelParams,
     OneOf,
@@ -26,6 +28,28 @@ from synthtab.models.params import (
     Text,
     param,
 )
+
+
+class LossKind(StrEnum):
+    """The adversarial loss of a GAN (the objects are in ``losses``)."""
+
+    VANILLA = "vanilla"  # cross-entropy
+    CLIP = "clip"  # Wasserstein, weight-clipped critic
+    GP = "gp"  # Wasserstein with gradient penalty
+
+    @property
+    def wasserstein(self) -> bool:
+        """Whether the critic estimates a Wasserstein distance."""
+        return self is not LossKind.VANILLA
+
+
+class Conditioning(StrEnum):
+    """What a GAN is conditioned on while it trains."""
+
+    NONE = "none"
+    COLUMNS = "columns"  # CGAN, WCGAN: the labels of fixed columns
+    TRAINING_BY_SAMPLING = "training_by_sampling"  # CTGAN: one label column per row
+
 
 _POSITIVE = Real(0.0, None, closed_low=False)
 _UNIT_OPEN = Real(0.0, 1.0, closed_high=False)
@@ -62,8 +86,8 @@ class GANParams(TrainingParams):
     """Parameters of the GAN family (one class, presets per registered name)."""
 
     owner = "GAN"
-    loss: str = param("vanilla", OneOf(("vanilla", "clip", "gp")), doc="adversarial loss")
-    conditioning: str = param("none", OneOf(("none", "columns", "training_by_sampling")))
+    loss: LossKind = param(LossKind.VANILLA, Choice(LossKind), doc="adversarial loss")
+    conditioning: Conditioning = param(Conditioning.NONE, Choice(Conditioning))
     condition_columns: tuple[str, ...] | None = param(
         None, Optional(Sequence(Text())), doc="label columns of cgan/wcgan (default: the last)"
     )

@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 from torch.func import grad
-from torch.nn import functional as F  # noqa: N812
 
 from synthtab.models.neural.gan_steps import GANSteps, _with
-from synthtab.models.neural.losses import LossKind, clip_weights
+from synthtab.models.neural.losses import LOSSES
 from synthtab.models.neural.private import DPPlan, PrivateGradients, functional, poisson_rows
 
 if TYPE_CHECKING:
@@ -68,27 +67,22 @@ class PrivateGANSteps(GANSteps):
         self.opt_c.zero_grad(set_to_none=True)
         self.private.apply(self._unit_loss, real_units, fake_units, alpha)
         self.opt_c.step()
-        if self.kind is LossKind.CLIP:
-            clip_weights(self.critic, self.params.clip_value)
+        LOSSES[self.kind].after_critic_update(self.critic, self.params.clip_value)
 
     def _unit_loss(
         self, params: dict, real: torch.Tensor, fake: torch.Tensor, alpha: torch.Tensor
     ) -> torch.Tensor:
         """The critic's loss on one pack (a function of the weights, for ``torch.func``)."""
+        loss = LOSSES[self.kind]  # the same loss object as the batched path's
         real_score = self.critic_fn(params, real).sum()
         fake_score = self.critic_fn(params, fake).sum()
-        if self.kind is LossKind.VANILLA:
-            real_label = 1.0 - self.params.label_smoothing  # BCE with target real_label
-            real_loss = real_label * F.softplus(-real_score) + (1 - real_label) * F.softplus(
-                real_score
-            )
-            return real_loss + F.softplus(fake_score)
-        loss = fake_score - real_score
-        if self.kind is LossKind.GP:
+        total = loss.critic(real_score, fake_score, 1.0 - self.params.label_smoothing)
+        if loss.has_penalty:
             mixed = alpha * real + (1 - alpha) * fake
             slope = grad(lambda x: self.critic_fn(params, x).sum())(mixed)
-            loss = loss + self.params.gp_weight * (slope.norm(2) - 1.0) ** 2
-        return loss
+            penalty = loss.penalty(slope.norm(2), self.params.gp_weight)
+            total = total + (penalty if penalty is not None else 0.0)
+        return total
 
     def _real_conditions(self, rows: np.ndarray) -> torch.Tensor | None:
         """Each sampled row's own labels (CTGAN: one random label column per row)."""
