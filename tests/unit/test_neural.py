@@ -248,6 +248,7 @@ def test_lazy_gradient_penalty_weighs_every_kth_critic_update_k_times() -> None:
 
 
 def test_spectral_norm_keeps_each_critic_layer_one_lipschitz() -> None:
+    torch.manual_seed(0)  # the layers' initial weights: not whatever earlier tests left
     critic = Critic(6, [32, 32], pac=2, dropout=0.0, spectral_norm=True)
     layers = [m for m in critic.modules() if isinstance(m, torch.nn.Linear)]
     with torch.no_grad():

@@ -32,7 +32,6 @@ from synthtab.models.neural.conditioning import (
     generation_vectors,
 )
 from synthtab.models.neural.gan_steps import GANSteps
-from synthtab.models.neural.layers import SpanGrid
 from synthtab.models.neural.networks import Generator
 from synthtab.models.neural.params import GAN_CAPABILITIES, Conditioning, GANParams
 from synthtab.models.neural.private import (
@@ -61,7 +60,6 @@ class GANModel(NeuralModel[GANParams]):
     critic_: nn.Module  # kept for inspection after training, not saved
     vectors_: ConditionVectors | None
     labels_: LabelSampler | None
-    _condition_grid: SpanGrid | None = None  # CTGAN's label blocks, built on first use
 
     def _fit(self, table: EncodedTable, context: FitContext) -> None:
         p: Any = self.params
@@ -81,6 +79,7 @@ class GANModel(NeuralModel[GANParams]):
             plan = self.plan(len(train))
             critic_steps = plan.planned_steps * p.n_critic + p.critic_pretrain_steps
             steps = self._steps(train, rng, critic_steps, budget)
+            self.critic_ = steps.critic  # kept for inspection, not saved
             trainer = Trainer(
                 plan,
                 progress=context.progress,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 import torch
@@ -10,20 +10,54 @@ from torch import nn
 from torch.nn import functional as F  # noqa: N812
 from torch.optim.swa_utils import AveragedModel
 
-from synthtab.models.neural.conditioning import TrainingBySampling
+from synthtab.encoding.layout import Layout
+from synthtab.models.neural.conditioning import ConditionVectors, LabelSampler, TrainingBySampling
 from synthtab.models.neural.layers import SpanGrid
 from synthtab.models.neural.losses import LOSSES, critic_loss, generator_loss
-from synthtab.models.neural.networks import Critic
-from synthtab.models.neural.params import LossKind
+from synthtab.models.neural.networks import Critic, Generator
+from synthtab.models.neural.params import GANParams, LossKind
 
-if TYPE_CHECKING:
-    from synthtab.models.neural.gan import GANModel
+
+class GeneratorSide(Protocol):
+    """What the training steps read of the model: its generator, where it runs, and how
+    it is conditioned. The steps own the critic and write nothing into the model."""
+
+    @property
+    def params(self) -> GANParams: ...
+
+    @property
+    def generator_(self) -> Generator: ...
+
+    @property
+    def vectors_(self) -> ConditionVectors | None: ...
+
+    @property
+    def labels_(self) -> LabelSampler | None: ...
+
+    @property
+    def device(self) -> torch.device: ...
+
+    @property
+    def fitted_layout(self) -> Layout: ...
+
+    @property
+    def condition_width(self) -> int: ...
+
+    def write_labels(
+        self, rows: torch.Tensor, cond: torch.Tensor, *, active: bool = False
+    ) -> torch.Tensor: ...
+
+    def condition_for_generation(
+        self, n: int, rng: np.random.Generator, bounds: Any
+    ) -> np.ndarray | None: ...
 
 
 class GANSteps:
     """Holds the critic, the optimisers and the batch sampler of one training run."""
 
-    def __init__(self, model: GANModel, train: np.ndarray, rng: np.random.Generator) -> None:
+    def __init__(
+        self, model: GeneratorSide, train: np.ndarray, rng: np.random.Generator
+    ) -> None:
         p: Any = model.params
         self.model, self.rng, self.params = model, rng, p
         self.kind = LossKind(p.loss)
@@ -37,7 +71,6 @@ class GANSteps:
             spectral_norm=p.spectral_norm,
         )
         self.critic.to(model.device)
-        model.critic_ = self.critic  # kept for inspection, not saved
         self.opt_g = self._optimizer(model.generator_.parameters(), p.generator_lr)
         self.opt_c = self._optimizer(self.critic.parameters(), p.critic_lr)
         vectors = model.vectors_
@@ -50,6 +83,7 @@ class GANSteps:
         self.rows = RowSampler(self.codes, by_label=p.label_sampling == "log_frequency")
         self.pretrain = p.critic_pretrain_steps
         self.critic_updates = 0
+        self.condition_grid: SpanGrid | None = None  # CTGAN's label blocks, on first use
         self.average = None
         if p.generator_ema > 0:
             self.average = AveragedModel(
@@ -57,6 +91,15 @@ class GANSteps:
                 multi_avg_fn=warmed_ema(p.generator_ema),
                 use_buffers=True,  # batch-norm statistics averaged alike
             )
+
+    def _condition_grid(self) -> tuple[SpanGrid, ConditionVectors]:
+        """The label blocks of the condition vectors in the generator's output (built once)."""
+        vectors = self.model.vectors_
+        assert vectors is not None  # only conditioned generators have a conditional term
+        if self.condition_grid is None:
+            layout = self.model.fitted_layout
+            self.condition_grid = SpanGrid([layout.slice_of(span) for span in vectors.spans])
+        return self.condition_grid, vectors
 
     @property
     def published(self) -> nn.Module:
@@ -164,7 +207,7 @@ class GANSteps:
         self.critic.requires_grad_(False)  # gradients flow through the critic, not into it
         loss = generator_loss(self.kind, self.critic(_with(fake, cond)))
         if span is not None and cond is not None:
-            loss = loss + conditional_cross_entropy(raw, cond, span, self.model)
+            loss = loss + conditional_cross_entropy(raw, cond, span, self._condition_grid())
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_g.step()
@@ -237,15 +280,13 @@ def _with(rows: torch.Tensor, cond: torch.Tensor | None) -> torch.Tensor:
 
 
 def conditional_cross_entropy(
-    raw: torch.Tensor, cond: torch.Tensor, span_choice: torch.Tensor, model: GANModel
+    raw: torch.Tensor,
+    cond: torch.Tensor,
+    span_choice: torch.Tensor,
+    blocks: tuple[SpanGrid, ConditionVectors],
 ) -> torch.Tensor:
     """CTGAN's term: the generated label of each row's chosen column should be the asked one."""
-    vectors = model.vectors_
-    assert vectors is not None
-    grid = model._condition_grid
-    if grid is None:
-        grid = SpanGrid([model.fitted_layout.slice_of(span) for span in vectors.spans])
-        model._condition_grid = grid
+    grid, vectors = blocks
     index = grid.index[span_choice].to(raw.device)  # (rows, widest): each row's block, padded
     padding = ~grid.valid[span_choice].to(raw.device)
     logits = raw.gather(1, index).masked_fill(padding, float("-inf"))

@@ -9,25 +9,22 @@ Nothing computed from real rows without noise goes into the loss history.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import torch
 from torch.func import grad
 
-from synthtab.models.neural.gan_steps import GANSteps, _with
+from synthtab.models.neural.gan_steps import GANSteps, GeneratorSide, _with
 from synthtab.models.neural.losses import LOSSES
 from synthtab.models.neural.private import DPPlan, PrivateGradients, functional, poisson_rows
-
-if TYPE_CHECKING:
-    from synthtab.models.neural.gan import GANModel
 
 
 class PrivateGANSteps(GANSteps):
     """:class:`GANSteps` with a DP-SGD critic update."""
 
     def __init__(
-        self, model: GANModel, train: np.ndarray, rng: np.random.Generator, plan: DPPlan
+        self, model: GeneratorSide, train: np.ndarray, rng: np.random.Generator, plan: DPPlan
     ) -> None:
         super().__init__(model, train, rng)
         self.sampler = None  # training-by-sampling picks rows by label: not Poisson sampling
@@ -120,7 +117,7 @@ class PrivateGANSteps(GANSteps):
         return self._fake_rows(cond, self.params.batch_size)
 
 
-def _active_spans(model: GANModel, cond: np.ndarray) -> torch.Tensor:
+def _active_spans(model: GeneratorSide, cond: np.ndarray) -> torch.Tensor:
     """Which conditioning span each CTGAN condition vector sets."""
     vectors = model.vectors_
     assert vectors is not None
