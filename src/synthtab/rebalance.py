@@ -13,23 +13,63 @@ target count are added, in the exact dtypes of the table.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from synthtab.encoding.columns import from_canonical, generate_column, to_canonical
+from synthtab.encoding.columns import generate_column
+from synthtab.encoding.layout import EncodingStyle
+from synthtab.encoding.table import EncodingOptions, TableEncoder
 from synthtab.errors import DataValidationError, InvalidParameterError, did_you_mean
 from synthtab.random import SeedTree
+from synthtab.registry import Registry
 from synthtab.schema import ColumnSpec, TableSchema, infer_schema
 
-#: Oversamplers from imbalanced-learn, and whether they handle label features.
-OVERSAMPLERS = {
-    "smote": ("SMOTE", False),
-    "smotenc": ("SMOTENC", True),
-    "adasyn": ("ADASYN", False),
-    "borderline": ("BorderlineSMOTE", False),
-}
+
+@dataclass(frozen=True)
+class Oversampler:
+    """An imbalanced-learn oversampler run on the table's ORDINAL encoding (numbers as
+    they are, labels as codes), so its rows decode through the same
+    :class:`~synthtab.encoding.table.TableEncoder` as every model's: exact dtypes,
+    rounding, bounds, and fresh identifiers and personal data.
+
+    It is not a :class:`~synthtab.models.Model`: SMOTE-NC gives a new row the label most
+    of its neighbours have, so rare labels of the other columns vanish, which the model
+    contract (every label's share kept) rightly refuses; it makes rows of a class, not
+    a copy of the table.
+    """
+
+    method: str  # the imblearn.over_sampling class
+    handles_labels: bool = False
+
+    def resample(
+        self,
+        features: np.ndarray,
+        y: np.ndarray,
+        goal: dict[int, int],
+        labels: list[int],
+        seed: int,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The new rows and their class codes (imbalanced-learn appends them after the real)."""
+        import imblearn.over_sampling as over
+
+        options: dict[str, Any] = {"sampling_strategy": goal, "random_state": seed}
+        if labels:
+            options["categorical_features"] = labels
+        resampled, codes = getattr(over, self.method)(**options).fit_resample(features, y)
+        return resampled[len(features) :], codes[len(features) :]
+
+
+oversampler_registry: Registry[Oversampler] = Registry("oversampler")
+for _name, _sampler in {
+    "smote": Oversampler("SMOTE"),
+    "smotenc": Oversampler("SMOTENC", handles_labels=True),
+    "adasyn": Oversampler("ADASYN"),
+    "borderline": Oversampler("BorderlineSMOTE"),
+}.items():
+    oversampler_registry.add(_name, Oversampler, preset=vars(_sampler), description=_sampler.method)
 
 
 def rebalance(
@@ -70,7 +110,7 @@ def rebalance(
     seeds = SeedTree(seed).child("rebalance")
     if strategy == "auto":
         strategy = _auto_strategy(df, schema, target)
-    if strategy in OVERSAMPLERS:
+    if strategy in oversampler_registry:
         new = _oversample(df, target, schema, strategy, counts, seeds)
     else:
         new = _synthesize(df, target, strategy, counts, seed, model_params)
@@ -122,44 +162,48 @@ def _oversample(
     counts: dict[Any, int],
     seeds: SeedTree,
 ) -> pd.DataFrame:
-    import imblearn.over_sampling as over
-
-    class_name, handles_labels = OVERSAMPLERS[strategy]
+    entry = oversampler_registry.get(strategy)
+    sampler = entry.load()(**entry.preset)
     specs = _modelled(schema, target)
-    labels = [i for i, c in enumerate(specs) if c.kind.is_discrete]
-    if labels and not handles_labels:
+    label_names = [c.name for c in specs if c.kind.is_discrete]
+    if label_names and not sampler.handles_labels:
         raise InvalidParameterError(
             f"strategy='{strategy}' interpolates numbers and cannot handle the label columns "
-            f"{[specs[i].name for i in labels]}; use strategy='smotenc' or a model such as "
-            "'copula'."
+            f"{label_names}; use strategy='smotenc' or a model such as 'copula'."
         )
-    if not labels and strategy == "smotenc":
-        raise InvalidParameterError("strategy='smotenc' needs label columns; use 'smote'.")
-    features = np.column_stack([to_canonical(df[c.name], c) for c in specs])
-    _check_complete(features, specs, strategy)
-    y = to_canonical(df[target], schema[target])  # integer codes: labels of any type
+    if not label_names and sampler.handles_labels:
+        raise InvalidParameterError(f"strategy='{strategy}' needs label columns; use 'smote'.")
+    _check_complete(df, specs, strategy)
+    encoder = TableEncoder(schema, EncodingOptions(style=EncodingStyle.ORDINAL))
+    encoded = encoder.fit(df, rng=seeds.rng("encoder")).encode(df, rng=seeds.rng("encode"))
+    spans = encoded.layout.spans
+    y_at = next(i for i, s in enumerate(spans) if s.column == target)
+    kept = [i for i in range(len(spans)) if i != y_at]
+    labels = [k for k, i in enumerate(kept) if spans[i].discrete]
+    y = np.rint(encoded.values[:, y_at]).astype(np.int64)  # the target's label codes
     present = df[target].value_counts()
     classes = pd.Index(list(schema[target].categories or ()), dtype=object)
     goal = {
         int(classes.get_indexer([label])[0]): int(present[label]) + extra
         for label, extra in counts.items()
     }
-    options: dict[str, Any] = {"sampling_strategy": goal, "random_state": seeds.integer_seed()}
-    if strategy == "smotenc":
-        options["categorical_features"] = labels
     try:
-        resampled, codes = getattr(over, class_name)(**options).fit_resample(features, y)
+        new_x, new_y = sampler.resample(
+            encoded.values[:, kept], y, goal, labels, seeds.integer_seed()
+        )
     except (ValueError, RuntimeError) as exc:
-        raise DataValidationError([f"{class_name} could not resample '{target}': {exc}"]) from exc
-    new_x, new_y = resampled[len(df) :], codes[len(df) :]
-    return _decode_rows(new_x, new_y, specs, schema, target, seeds, row_offset=len(df))
+        raise DataValidationError(
+            [f"{sampler.method} could not resample '{target}': {exc}"]
+        ) from exc
+    rows = np.empty((len(new_y), len(spans)))
+    rows[:, kept], rows[:, y_at] = new_x, new_y
+    new = encoder.decode(rows)
+    generated = encoder.generate(len(new), rng=seeds.rng("generated"), row_offset=len(df))
+    return encoder.assemble(new, generated)
 
 
-def _check_complete(features: np.ndarray, specs: list[ColumnSpec], strategy: str) -> None:
-    gaps = [s.name for j, s in enumerate(specs) if np.isnan(features[:, j]).any()]
-    gaps += [
-        s.name for j, s in enumerate(specs) if s.kind.is_discrete and (features[:, j] < 0).any()
-    ]
+def _check_complete(df: pd.DataFrame, specs: list[ColumnSpec], strategy: str) -> None:
+    gaps = [s.name for s in specs if df[s.name].isna().any()]
     if gaps:
         raise DataValidationError(
             [
@@ -167,22 +211,6 @@ def _check_complete(features: np.ndarray, specs: list[ColumnSpec], strategy: str
                 "fill or drop them, or use a model strategy such as 'copula', which learns them"
             ]
         )
-
-
-def _decode_rows(
-    values: np.ndarray,
-    classes: np.ndarray,
-    specs: list[ColumnSpec],
-    schema: TableSchema,
-    target: str,
-    seeds: SeedTree,
-    row_offset: int,
-) -> pd.DataFrame:
-    n = len(classes)
-    data = {spec.name: from_canonical(values[:, j], spec) for j, spec in enumerate(specs)}
-    data[target] = from_canonical(classes, schema[target])
-    frame = pd.DataFrame(data, index=pd.RangeIndex(n))
-    return _with_generated(frame, schema, seeds, row_offset)
 
 
 def _with_generated(
