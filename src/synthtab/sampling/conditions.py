@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from synthtab.errors import ConditionError, did_you_mean
+from synthtab.schema.datetimes import epoch_seconds
 from synthtab.schema.spec import ColumnKind, ColumnSpec, TableSchema
 
 _TOLERANCE = 1e-6
@@ -241,9 +242,7 @@ def _as_number(spec: ColumnSpec, value: Any) -> float | None:
             raise ConditionError(
                 f"Cannot read {value!r} as a date for column '{spec.name}'."
             ) from None
-        if stamp.tzinfo is not None:
-            stamp = stamp.tz_convert("UTC").tz_localize(None)
-        return (stamp - pd.Timestamp(0)).total_seconds()
+        return float(epoch_seconds(pd.Series([stamp]))[0])
     if isinstance(value, bool) or not isinstance(value, int | float | np.number):
         raise ConditionError(
             f"Column '{spec.name}' holds numbers; got {value!r} ({type(value).__name__})."
