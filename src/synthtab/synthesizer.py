@@ -60,6 +60,10 @@ DEFAULT_MODEL = AUTO
 AUTO_PRIVATE = "copula"
 
 
+#: The constructor's own arguments; every other keyword is a model parameter.
+_OPTIONS = ("model", "seed", "overrides", "constraints", "invalid_rows", "privacy", "rules")
+
+
 class Synthesizer:
     """Learn a table and generate new rows like it.
 
@@ -84,6 +88,12 @@ class Synthesizer:
         a bare epsilon. Everything learned from the rows (category sets, numeric
         bounds, the model) is spent from it; ``privacy_report_`` says how. A
         model that cannot honour it is refused here, before any data is read.
+    rules:
+        ``"auto"`` finds the exact rules the real rows obey at fit time (orders
+        between numbers or dates, label columns that fix others; see
+        :mod:`synthtab.constraints.discovery`) and keeps them in every sampled row,
+        beside the declared ``constraints``; ``discovered_rules_`` lists them.
+        ``None`` (the default for now) finds none.
     **params:
         Parameters of the model, validated at once.
 
@@ -102,6 +112,7 @@ class Synthesizer:
         constraints: Sequence[Constraint] | None = None,
         invalid_rows: str = "raise",
         privacy: DPConfig | float | None = None,
+        rules: str | None = None,
         **params: Any,
     ) -> None:
         self.model = model
@@ -110,6 +121,7 @@ class Synthesizer:
         self.constraints = list(constraints) if constraints else None
         self.invalid_rows = invalid_rows
         self.privacy = privacy
+        self.rules = rules
         self.params = params
         self._build_params()  # raise early on a typo or a bad value
 
@@ -124,12 +136,13 @@ class Synthesizer:
             "constraints": self.constraints,
             "invalid_rows": self.invalid_rows,
             "privacy": self.privacy,
+            "rules": self.rules,
             **self.params,
         }
 
     def set_params(self, **params: Any) -> Self:
         """Change constructor arguments (validated at once); returns ``self``."""
-        for key in ("model", "seed", "overrides", "constraints", "invalid_rows", "privacy"):
+        for key in _OPTIONS:
             if key in params:
                 setattr(self, key, params.pop(key))
         self.params = {**self.params, **params}
@@ -140,6 +153,7 @@ class Synthesizer:
         check_seed(self.seed)
         check_constraint_options(self.constraints, self.invalid_rows)
         private = as_dp_config(self.privacy) is not None
+        _check_rules_option(self.rules, private)
         model = model or (AUTO_PRIVATE if private and self.model == AUTO else self.model)
         if model == AUTO:
             if self.params:
@@ -199,6 +213,8 @@ class Synthesizer:
         model: Model = model_registry.get(name).load()(params)
         rules = fresh_constraints(self.constraints, schema)
         data, dropped = enforce_on_real_rows(data, rules, schema, self.invalid_rows)
+        found = self._discover(data, schema, rules) if self.rules == "auto" else []
+        rules = fresh_constraints([*rules, *found], schema) if found else rules
         started = time.perf_counter()
         budget = None
         if config is None:
@@ -218,6 +234,9 @@ class Synthesizer:
             report.notes.insert(0, reason)
         if dropped:
             report.notes.append(f"dropped {dropped} real rows that broke a constraint")
+        if self.rules == "auto":
+            shown = "; ".join(map(repr, found)) or "none"
+            report.notes.append(f"rules found in the real rows, kept in every sampled row: {shown}")
         wide = encoder.wide_label_columns()
         if wide:
             report.notes.append(
@@ -226,9 +245,20 @@ class Synthesizer:
             )
         self.schema_, self.encoder_, self.model_, self.fit_report_ = schema, encoder, model, report
         self.constraints_ = rules
+        self.discovered_rules_ = rules[len(rules) - len(found) :] if found else []
         self.model_params_ = model.params.to_dict()
         self.model_name_ = name
         return self
+
+    def _discover(
+        self, data: pd.DataFrame, schema: TableSchema, declared: Sequence[Constraint]
+    ) -> list[Constraint]:
+        """Rules the real rows obey, leaving alone every column a declared rule reads."""
+        from synthtab.constraints.discovery import discover_rules
+
+        busy = {c for rule in declared for c in rule.columns}
+        found = discover_rules(data, schema, seed=self.seed)
+        return [rule for rule in found if not busy & set(rule.columns)]
 
     def _private_inputs(
         self, schema: TableSchema, data: pd.DataFrame, model: Model, rules: Any, config: DPConfig
@@ -391,6 +421,8 @@ class Synthesizer:
                 "params": self.model_params_,
                 "user_params": self.params,
                 "privacy": _privacy_to_json(self.privacy),
+                "rules": self.rules,
+                "discovered_rules": len(self.discovered_rules_),
             },
             "schema": self.schema_.to_dict(),
             "constraints": [constraint_to_state(c) for c in self.constraints_],
@@ -450,15 +482,19 @@ class Synthesizer:
     ) -> Synthesizer:
         info = manifest["synthesizer"]
         rules = [constraint_from_state(item, predicates) for item in manifest["constraints"]]
+        found = int(info.get("discovered_rules", 0))
+        declared = rules[: len(rules) - found]
         synth = cls(
             info["model"],
             seed=info["seed"],
             overrides=info["overrides"],
-            constraints=rules,
+            constraints=declared or None,
             invalid_rows=info["invalid_rows"],
             privacy=_privacy_from_json(info.get("privacy")),
+            rules=info.get("rules"),
             **info["user_params"],
         )
+        synth.discovered_rules_ = rules[len(declared) :]
         model_cls = model_registry.get(info["model_name"]).load()
         params = model_cls.Params.build(info["params"])
         synth.model_name_ = info["model_name"]
@@ -550,6 +586,20 @@ def _check_count(value: object, what: str) -> None:
         or value <= 0
     ):
         raise InvalidParameterError(f"The {what} must be a positive int. Got {value!r} instead.")
+
+
+def _check_rules_option(rules: object, private: bool) -> None:
+    if rules not in (None, "auto"):
+        raise InvalidParameterError(
+            f"The 'rules' option must be 'auto' (find the table's exact rules) or None. "
+            f"Got {rules!r}; declared rules go in constraints=[...]."
+        )
+    if rules == "auto" and private:
+        raise PrivacyBudgetError(
+            "rules='auto' cannot run under a differential-privacy budget: an exact rule "
+            "found in the real rows is not differentially private. Pass the rules you know "
+            "as constraints=[...] and leave rules=None."
+        )
 
 
 def _check_frame(data: object) -> None:

@@ -55,6 +55,7 @@ def test_get_and_set_params_round_trip() -> None:
         "constraints": None,
         "invalid_rows": "raise",
         "privacy": None,
+        "rules": None,
         "grid_size": 101,
     }
     synth.set_params(model="marginals", seed=4)

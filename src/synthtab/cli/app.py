@@ -228,6 +228,14 @@ def fit(
         float | None,
         typer.Option("--delta", help="The DP delta; default min(1e-5, 1/(10 rows))."),
     ] = None,
+    rules: Annotated[
+        str | None,
+        typer.Option(
+            "--rules",
+            help="'auto': find the exact rules the rows obey (orders, label columns that fix "
+            "others) and keep them in every sampled row; `synthtab rules` shows them first.",
+        ),
+    ] = None,
     overwrite: Overwrite = False,
 ) -> None:
     """Learn a table (a file, or a database table) and save the fitted model."""
@@ -242,15 +250,16 @@ def fit(
         from synthtab.io import check_writable, read_table
 
         # checks the model name, the seed, the parameters and the rules before any data is read
-        rules = load_constraints(constraints) if constraints else None
+        declared = load_constraints(constraints) if constraints else None
         privacy = _privacy_option(epsilon, delta)
         synth = Synthesizer(
             model,
             seed=seed,
             overrides=overrides or None,
-            constraints=rules,
+            constraints=declared,
             invalid_rows=invalid_rows,
             privacy=privacy,
+            rules=rules,
             **params,
         )
         check_writable(output, option="model file")
@@ -488,6 +497,57 @@ def _privacy_rows(synth: Synthesizer) -> dict[str, Any]:
         spend = f"epsilon {part['epsilon']:.4g}, delta {part['delta']:.3g}"
         rows[f"spent on {name}"] = f"{spend} ({how})"
     return rows
+
+
+@app.command(cls=_Command)
+def rules(
+    data: Annotated[
+        str, typer.Argument(help="The table: a .csv, .tsv, .parquet file or a database URL.")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the rules as an editable constraints file (.toml) that "
+            "`synthtab fit --constraints` reads back.",
+        ),
+    ] = None,
+    min_support: Annotated[
+        int, typer.Option("--min-support", help="Fewest rows that must show a rule.")
+    ] = 20,
+    table: Annotated[
+        str | None,
+        typer.Option("--table", help="The table to read when DATA is a database URL."),
+    ] = None,
+    seed: Seed = 0,
+    overwrite: Overwrite = False,
+) -> None:
+    """Find the exact rules a table obeys: orders between columns, labels that fix others."""
+    with cli_errors():
+        from synthtab.constraints.config import constraints_to_toml
+        from synthtab.constraints.discovery import discover_rules
+        from synthtab.io import atomic_output, read_table
+
+        if output is not None:
+            guard_outputs(
+                [Output(output, "rules file", (".toml",))], inputs=[data], overwrite=overwrite
+            )
+        frame = read_table(data, table=table)
+        started = time.perf_counter()
+        found = discover_rules(frame, min_support=min_support, seed=seed)
+        seconds = time.perf_counter() - started
+        console = out_console()
+        console.print(
+            f"{len(found)} rules hold in all {len(frame):,} rows of '{data}' "
+            f"(found in {seconds:.2f} s):"
+        )
+        for rule in found:
+            console.print(f"  {rule!r}", soft_wrap=True)
+        if output is not None:
+            with atomic_output(output, option="rules file") as tmp:
+                tmp.write_text(constraints_to_toml(found), encoding="utf-8")
+            status(f"Wrote {output}; edit it, then: synthtab fit DATA --constraints {output}")
 
 
 @app.command(cls=_Command)

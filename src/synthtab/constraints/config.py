@@ -16,7 +16,9 @@ Custom ``predicate`` rules hold code and cannot come from a file.
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,42 @@ def load_constraints(path: str | os.PathLike[str]) -> list[Constraint]:
             "'constraint:' with a list in YAML)."
         )
     return [_build(dict(entry), i + 1, path) for i, entry in enumerate(entries)]
+
+
+def constraints_to_toml(rules: Sequence[Constraint]) -> str:
+    """The rules as a constraints file that :func:`load_constraints` reads back.
+
+    >>> from synthtab.constraints import Inequality
+    >>> print(constraints_to_toml([Inequality("opened", "closed", strict=True)]))
+    [[constraint]]
+    kind = "inequality"
+    low = "opened"
+    high = "closed"
+    strict = true
+    <BLANKLINE>
+    """
+    blocks = []
+    for rule in rules:
+        if rule.holds_code:
+            raise InvalidParameterError(
+                f"{rule!r} holds code, which a constraints file never stores; keep it in Python."
+            )
+        lines = ["[[constraint]]"]
+        for key, value in rule.to_dict().items():
+            if value is not None:  # TOML has no null: an absent key takes the default
+                lines.append(f"{key} = {_toml_value(value)}")
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)  # a TOML basic string
 
 
 def _read(path: Path) -> Any:

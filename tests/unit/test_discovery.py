@@ -1,0 +1,150 @@
+"""Rule discovery: planted rules are found, independent columns give none, and every
+registered model keeps every rule found in every sampled row."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synthtab import DPConfig, FixedCombinations, Inequality, Synthesizer
+from synthtab.constraints.discovery import discover_rules
+from synthtab.errors import InvalidParameterError, PrivacyBudgetError
+from tests.contract.models import MODELS, fast_params
+
+
+def loans(n: int = 600, seed: int = 0) -> pd.DataFrame:
+    """An order chain (requested <= approved <= limit), a date order with gaps, a sub-grade
+    that fixes its grade and its rate, and columns that obey nothing."""
+    rng = np.random.default_rng(seed)
+    sub = rng.choice(["A1", "A2", "B1", "B2", "C1"], n)
+    opened = pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 400, n), "D")
+    closed = opened + pd.to_timedelta(rng.integers(1, 300, n), "D")
+    requested = rng.gamma(3, 2_000, n).round(2)
+    approved = (requested + rng.gamma(1, 500, n)).round(2)
+    return pd.DataFrame(
+        {
+            "requested": requested,
+            "approved": approved,
+            "limit": (approved + rng.gamma(2, 800, n)).round(2),
+            "opened": opened,
+            "closed": pd.Series(closed).mask(rng.random(n) < 0.2),
+            "sub_grade": sub,
+            "grade": pd.Series(sub).str[0],
+            "rate": pd.Series(sub).map({"A1": 5.5, "A2": 6.0, "B1": 8.0, "B2": 9.5, "C1": 12.0}),
+            "noise": rng.normal(3_000, 2_000, n).round(1),
+            "region": rng.choice(["north", "south", "east"], n),
+        }
+    )
+
+
+def test_planted_rules_are_found_as_chains_and_one_group() -> None:
+    rules = discover_rules(loans())
+    orders = {(r.low, r.high) for r in rules if isinstance(r, Inequality)}
+    assert orders == {("requested", "approved"), ("approved", "limit"), ("opened", "closed")}
+    assert next(r for r in rules if isinstance(r, Inequality) and r.low == "opened").strict
+    groups = [set(r.columns) for r in rules if isinstance(r, FixedCombinations)]
+    assert groups == [{"sub_grade", "grade", "rate"}]
+    # the chain's top rule comes first: it must rewrite 'limit' from the original 'approved'
+    chain = [r.high for r in rules if isinstance(r, Inequality) and r.high != "closed"]
+    assert chain == ["limit", "approved"]
+
+
+def test_independent_columns_give_no_rule() -> None:
+    rng = np.random.default_rng(1)
+    n = 2_000
+    frame = pd.DataFrame(
+        {
+            "a": rng.normal(0, 1, n),
+            "b": rng.normal(0.5, 1, n),
+            "c": rng.gamma(2, 1, n),
+            "x": rng.choice(list("pqrs"), n),
+            "y": rng.choice(list("uv"), n),
+            "k": rng.integers(0, 5, n),
+        }
+    )
+    assert discover_rules(frame) == []
+
+
+def test_orders_the_ranges_imply_and_thin_support_are_not_rules() -> None:
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame({"age": rng.integers(18, 90, 300), "income": rng.gamma(3, 9e3, 300)})
+    assert discover_rules(frame) == []  # age < income everywhere, but only by their ranges
+    low = rng.normal(0, 1, 300)
+    both = pd.DataFrame({"low": low, "high": low + rng.random(300)})
+    both.loc[15:, "high"] = np.nan  # 15 rows show the order
+    assert discover_rules(both, min_support=20) == []
+    assert discover_rules(both, min_support=10) == [Inequality("low", "high", strict=True)]
+
+
+def test_a_gap_in_the_middle_of_a_chain_keeps_the_outer_rule() -> None:
+    rng = np.random.default_rng(3)
+    a = rng.normal(0, 1, 500)
+    frame = pd.DataFrame({"a": a, "b": a + rng.random(500), "c": a + 1 + rng.random(500)})
+    frame.loc[rng.random(500) < 0.3, "b"] = np.nan
+    orders = {(r.low, r.high) for r in discover_rules(frame)}
+    assert ("a", "c") in orders or ("b", "c") in orders
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_every_model_keeps_every_rule_found_in_every_row(model: str, tmp_path) -> None:
+    real = loans(400)
+    synth = Synthesizer(model, seed=0, rules="auto", **fast_params(model)).fit(real)
+    assert synth.discovered_rules_
+    assert any("rules found in the real rows" in note for note in synth.fit_report_.notes)
+    out = synth.sample(800)
+    for rule in synth.discovered_rules_:
+        assert rule.is_valid(out, synth.schema_).all(), (model, rule)
+    loaded = Synthesizer.load(synth.save(tmp_path / "m.synth"))
+    assert loaded.discovered_rules_ == synth.discovered_rules_
+    pd.testing.assert_frame_equal(loaded.sample(200, seed=5), synth.sample(200, seed=5))
+
+
+def test_declared_rules_win_over_found_ones_on_their_columns() -> None:
+    real = loans(400)
+    synth = Synthesizer(
+        "copula", seed=0, rules="auto", constraints=[Inequality("requested", "limit")]
+    )
+    synth.fit(real)
+    assert all("requested" not in r.columns for r in synth.discovered_rules_)
+    assert (synth.sample(500).eval("requested <= limit")).all()
+
+
+def test_bad_options_and_privacy_are_refused_with_the_reason() -> None:
+    with pytest.raises(InvalidParameterError, match="'rules' option must be 'auto'"):
+        Synthesizer("copula", rules="yes")
+    with pytest.raises(PrivacyBudgetError, match="exact rule found in the real rows is not"):
+        Synthesizer("copula", rules="auto", privacy=DPConfig(1.0))
+    with pytest.raises(InvalidParameterError, match="'min_support' option"):
+        discover_rules(loans(), min_support=1)
+
+
+def test_cli_writes_the_rules_and_fit_reads_them_back(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from synthtab.cli.app import app
+    from synthtab.constraints.config import load_constraints
+
+    data = tmp_path / "loans.csv"
+    loans(300).to_csv(data, index=False)
+    runner = CliRunner()
+    found = runner.invoke(app, ["rules", str(data), "-o", str(tmp_path / "rules.toml")])
+    assert found.exit_code == 0, found.output
+    assert "4 rules hold in all 300 rows" in found.stdout
+    rules = load_constraints(tmp_path / "rules.toml")
+    assert {type(r).__name__ for r in rules} == {"Inequality", "FixedCombinations"}
+    again = runner.invoke(app, ["rules", str(data), "-o", str(tmp_path / "rules.toml")])
+    assert again.exit_code == 2 and "already exists" in again.output
+    model = tmp_path / "m.synth"
+    fitted = runner.invoke(
+        app, ["fit", str(data), "-o", str(model), "--constraints", str(tmp_path / "rules.toml")]
+    )
+    assert fitted.exit_code == 0, fitted.output
+    synth = Synthesizer.load(model)
+    out = synth.sample(500)
+    assert all(rule.is_valid(out, synth.schema_).all() for rule in rules)
+    auto = runner.invoke(
+        app, ["fit", str(data), "-o", str(tmp_path / "a.synth"), "--rules", "auto"]
+    )
+    assert auto.exit_code == 0, auto.output
+    assert len(Synthesizer.load(tmp_path / "a.synth").discovered_rules_) == 4
