@@ -31,6 +31,7 @@ _EXPORTS = {
     "Positive": "synthtab.constraints",
     "Negative": "synthtab.constraints",
     "FixedCombinations": "synthtab.constraints",
+    "Formula": "synthtab.constraints",
     "Predicate": "synthtab.constraints",
     "rebalance": "synthtab.rebalance",
     "evaluate": "synthtab.evaluation",
@@ -42,6 +43,7 @@ __all__ = [*_EXPORTS, "__version__"]
 if TYPE_CHECKING:
     from synthtab.constraints import (  # noqa: F401
         FixedCombinations,
+        Formula,
         Inequality,
         Negative,
         Positive,

@@ -23,7 +23,7 @@ from typing import Any, Self
 import numpy as np
 import pandas as pd
 
-from synthtab.constraints.base import Constraint
+from synthtab.constraints.base import Constraint, ReversibleConstraint
 from synthtab.constraints.fitting import (
     check_constraint_options,
     constraint_from_state,
@@ -215,6 +215,9 @@ class Synthesizer:
         data, dropped = enforce_on_real_rows(data, rules, schema, self.invalid_rows)
         found = self._discover(data, schema, rules) if self.rules == "auto" else []
         rules = fresh_constraints([*rules, *found], schema) if found else rules
+        for rule in rules:
+            if isinstance(rule, ReversibleConstraint):
+                schema = rule.decoding_schema(schema)
         started = time.perf_counter()
         budget = None
         if config is None:

@@ -63,6 +63,7 @@ class ConstraintContract:
             else:
                 wild.values[name] = rng.normal(0, 50, 5000)
         rule.inverse_transform(wild)
+        schema = rule.decoding_schema(schema)  # what the encoder decodes with
         out = pd.DataFrame({c.name: from_canonical(wild.values[c.name], c) for c in schema})
         assert rule.is_valid(out, schema).all()
 

@@ -8,6 +8,7 @@ import pytest
 
 from synthtab.constraints import (
     FixedCombinations,
+    Formula,
     Inequality,
     Negative,
     Positive,
@@ -21,11 +22,13 @@ from tests.contract.constraint_contract import ConstraintContract
 def frame(n: int = 200) -> pd.DataFrame:
     rng = np.random.default_rng(0)
     low = rng.normal(10, 3, n).round(2)
+    count = rng.integers(0, 40, n)
     return pd.DataFrame(
         {
             "low": low,
             "high": (low + rng.gamma(1.0, 2.0, n)).round(2),
-            "count": rng.integers(0, 40, n),
+            "count": count,
+            "total": (low + 0.5 * count).round(2),
             "debt": -rng.integers(0, 40, n),
             "share": rng.random(n).round(3),
             "a": rng.choice(["x", "y"], n),
@@ -41,6 +44,7 @@ EXAMPLES = {
     "negative": Negative("debt"),
     "fixed_combinations": FixedCombinations(["a", "b"]),
     "predicate": Predicate(["count"], lambda df: df["count"] < 35, name="small"),
+    "formula": Formula("total", ["low", "count"], [1.0, 0.5], step=0.01),
 }
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthtab import DPConfig, FixedCombinations, Inequality, Synthesizer
+from synthtab import DPConfig, FixedCombinations, Formula, Inequality, Synthesizer
 from synthtab.constraints.discovery import discover_rules
 from synthtab.errors import InvalidParameterError, PrivacyBudgetError
 from tests.contract.models import MODELS, fast_params
@@ -148,3 +148,46 @@ def test_cli_writes_the_rules_and_fit_reads_them_back(tmp_path) -> None:
     )
     assert auto.exit_code == 0, auto.output
     assert len(Synthesizer.load(tmp_path / "a.synth").discovered_rules_) == 4
+
+
+def bills(n: int = 500, seed: int = 4) -> pd.DataFrame:
+    """A rate (a charge in cents of minutes), a sum (total = net + tax) and a difference
+    (due = total - paid), among columns that obey nothing."""
+    rng = np.random.default_rng(seed)
+    minutes = rng.gamma(4, 50, n).round(1)
+    net = rng.gamma(2, 40, n).round(2)
+    tax = rng.gamma(2, 8, n).round(2)
+    paid = (rng.random(n) * (net + tax)).round(2)
+    return pd.DataFrame(
+        {
+            "minutes": minutes,
+            "charge": (0.17 * minutes).round(2),
+            "net": net,
+            "tax": tax,
+            "total": (net + tax).round(2),
+            "paid": paid,
+            "due": (net + tax).round(2) - paid,
+            "calls": rng.poisson(30, n),
+            "plan": rng.choice(["a", "b", "c"], n),
+        }
+    )
+
+
+def test_planted_formulas_are_found_with_their_rounding() -> None:
+    formulas = {r.column: r for r in discover_rules(bills()) if isinstance(r, Formula)}
+    assert formulas["charge"].inputs == ("minutes",)
+    assert formulas["charge"].coefficients == (0.17,) and formulas["charge"].step == 0.01
+    assert set(formulas["total"].inputs) == {"net", "tax"}
+    assert "calls" not in formulas and "minutes" not in formulas
+    # due = total - paid is found as one sum among total = due + paid, total = net + tax
+    # or paid = total - due: whichever, every row of the table obeys it
+    assert all(r.is_valid(bills()).all() for r in formulas.values())
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_every_model_computes_the_formulas_in_every_row(model: str) -> None:
+    synth = Synthesizer(model, seed=0, rules="auto", **fast_params(model)).fit(bills(300))
+    assert any(isinstance(r, Formula) for r in synth.discovered_rules_)
+    out = synth.sample(600)
+    for rule in synth.discovered_rules_:
+        assert rule.is_valid(out, synth.schema_).all(), (model, rule)

@@ -7,6 +7,7 @@ from synthtab.constraints.base import (
     constraint_registry,
 )
 from synthtab.constraints.combinations import FixedCombinations
+from synthtab.constraints.formula import Formula
 from synthtab.constraints.predicate import Predicate
 from synthtab.constraints.rules import Inequality, Negative, Positive, Range
 
@@ -14,6 +15,7 @@ __all__ = [
     "CanonicalTable",
     "Constraint",
     "FixedCombinations",
+    "Formula",
     "Inequality",
     "Negative",
     "Positive",

@@ -89,6 +89,11 @@ class ReversibleConstraint(Constraint):
         """The columns whose values the transform replaces (two rules may not share one)."""
         return self.columns
 
+    def decoding_schema(self, schema: TableSchema) -> TableSchema:
+        """The schema the decoder should use once this rule is in force (a column the rule
+        computes must not be clipped to its real range); unchanged for most rules."""
+        return schema
+
     def fit_transform(self, table: CanonicalTable) -> CanonicalTable:
         """Remember the original specs, learn what the transform needs, transform."""
         self.specs_ = {c: table.specs[c] for c in self.columns}

@@ -1,8 +1,13 @@
 """Find exact rules a table obeys by itself, and return them as constraints.
 
-Two kinds so far, each kept only when it holds in every real row where its
+Three kinds so far, each kept only when it holds in every real row where its
 columns are present, when at least ``min_support`` rows show it, and when the
 columns' ranges alone do not already imply it:
+
+* **formulas**: a number that is a constant rate of another (``charge = 0.17 *
+  minutes``) or the sum of two (``total = net + tax``; a difference is a sum the other
+  way round), to the rounding the column shows, as a
+  :class:`~synthtab.constraints.formula.Formula` (the column is then computed);
 
 * **orders** between numbers or between datetimes (``opened <= closed``), reduced to
   chains (``a <= b <= c`` gives two rules, not three) and returned top of the chain
@@ -30,15 +35,19 @@ import pandas as pd
 
 from synthtab.constraints.base import Constraint, numbers_of
 from synthtab.constraints.combinations import FixedCombinations
+from synthtab.constraints.formula import RELATIVE_SLACK, Formula
 from synthtab.constraints.rules import Inequality
 from synthtab.errors import InvalidParameterError
 from synthtab.schema import TableSchema, infer_schema
-from synthtab.schema.spec import ColumnKind
+from synthtab.schema.spec import ColumnKind, ColumnSpec
 
 #: Rows looked at to find candidates; each candidate is then checked on every row.
 SAMPLE_ROWS = 2_000
 #: A determinant must repeat: at least this many rows per value on average.
 MIN_ROWS_PER_VALUE = 5
+#: An order is a rule only if random pairings of the two columns break it this often
+#: (else the columns' shapes imply it: voice-mail counts near 0 below call minutes near 200).
+MIN_SHUFFLED_BREAKS = 0.05
 #: A number joins a fixed combination only with at most this many distinct values.
 MAX_DETERMINED_VALUES = 200
 
@@ -63,8 +72,11 @@ def discover_rules(
     sample = _sample(df, seed)
     groups = combination_rules(df, sample, schema, min_support)
     combined = {c for rule in groups for c in rule.columns}
-    orders = order_rules(df, sample, schema, min_support, exclude=combined)
-    return [*orders, *groups]
+    formulas = formula_rules(df, sample, schema, min_support, exclude=combined)
+    computed = {rule.column for rule in formulas}
+    orders = order_rules(df, sample, schema, min_support, exclude=combined | computed)
+    # formulas first: their transforms read the original inputs, their inverses run last
+    return [*formulas, *orders, *groups]
 
 
 def _sample(df: pd.DataFrame, seed: int) -> pd.DataFrame:
@@ -72,6 +84,127 @@ def _sample(df: pd.DataFrame, seed: int) -> pd.DataFrame:
         return df
     rows = np.sort(np.random.default_rng(seed).choice(len(df), SAMPLE_ROWS, replace=False))
     return df.iloc[rows]
+
+
+# -- formulas ----------------------------------------------------------------------------
+
+#: Rows of the sample a sum is first tried on, before the whole sample and all rows.
+_FIRST_ROWS = 32
+#: Significant digits tried for a constant rate, fewest first (0.17 before 0.1700004).
+_RATE_DIGITS = range(1, 9)
+
+
+def formula_rules(
+    df: pd.DataFrame,
+    sample: pd.DataFrame,
+    schema: TableSchema,
+    min_support: int,
+    exclude: frozenset[str] | set[str] = frozenset(),
+) -> list[Formula]:
+    """Columns that are a constant rate of another or the sum of two others."""
+    names = [s.name for s in schema if s.kind in _NUMBERS and not s.kind.is_generated]
+    if len(names) < 2:
+        return []
+    values = np.column_stack([numbers_of(sample, c, schema) for c in names])
+    rules: list[Formula] = []
+    computed: set[int] = set()
+    inputs: set[int] = set()
+    for t, name in enumerate(names):
+        if name in exclude or t in inputs or np.nanstd(values[:, t]) == 0:
+            continue
+        step = schema[name].rounding_step
+        free = [i for i in range(len(names)) if i != t and i not in computed]
+        found = _rate(values, t, free, step) or _sum(values, t, free, step)
+        if found is None or _reverse_is_simpler(values, t, found, schema[names[found[0][0]]], step):
+            continue
+        rule = Formula(name, [names[i] for i in found[0]], found[1], step=step)
+        if _confirmed(rule, df, schema, min_support):
+            rules.append(rule)
+            computed.add(t)
+            inputs.update(found[0])
+    return rules
+
+
+def _within(target: np.ndarray, formula: np.ndarray, step: float) -> bool:
+    """Whether the target is the formula to its rounding wherever both are present."""
+    present = ~(np.isnan(target) | np.isnan(formula))
+    if present.sum() < 2:
+        return False
+    slack = step / 2 + RELATIVE_SLACK * np.maximum(1.0, np.abs(formula[present]))
+    return bool((np.abs(target[present] - formula[present]) <= slack).all())
+
+
+def _rate(
+    values: np.ndarray, t: int, free: list[int], step: float
+) -> tuple[list[int], list[float]] | None:
+    """``target = k * x`` for a constant ``k`` with the fewest significant digits."""
+    y = values[:, t]
+    for i in free:
+        x = values[:, i]
+        usable = ~(np.isnan(x) | np.isnan(y)) & (x != 0)
+        if usable.sum() < 2 or np.nanstd(x) == 0:
+            continue
+        k = float(np.median(y[usable] / x[usable]))
+        for digits in _RATE_DIGITS:
+            rate = float(f"{k:.{digits}g}")
+            if rate != 0 and _within(y, rate * x, step):
+                return [i], [rate]
+    return None
+
+
+def _reverse_is_simpler(
+    values: np.ndarray,
+    t: int,
+    found: tuple[list[int], list[float]],
+    spec: ColumnSpec,
+    step: float,
+) -> bool:
+    """A rate found both ways is kept the way its constant is shorter: ``charge = 0.17 *
+    minutes``, not ``minutes = 5.882 * charge`` (both can be exact to their roundings);
+    at equal length, the finer-rounded column is the computed one (a charge in cents)."""
+    (inputs, (rate,)) = found if len(found[0]) == 1 else ([], (0.0,))
+    if not inputs:
+        return False
+    back = _rate(values, inputs[0], [t], spec.rounding_step)
+    if back is None:
+        return False
+    shorter, same = _digits(back[1][0]) < _digits(rate), _digits(back[1][0]) == _digits(rate)
+    return shorter or (same and spec.rounding_step < step)
+
+
+def _digits(value: float) -> int:
+    return len(f"{value:.8g}".replace("-", "").replace(".", "").strip("0"))
+
+
+def _sum(
+    values: np.ndarray, t: int, free: list[int], step: float
+) -> tuple[list[int], list[float]] | None:
+    """``target = a + b``: tried on a few rows for every pair, then on the whole sample."""
+    y, first = values[:, t], values[:_FIRST_ROWS]
+    for n, i in enumerate(free):
+        others = free[n + 1 :]
+        if not others:
+            break
+        sums = first[:, [i]] + first[:, others]
+        slack = step / 2 + RELATIVE_SLACK * np.maximum(1.0, np.abs(sums))
+        with np.errstate(invalid="ignore"):
+            close = (
+                (np.abs(first[:, [t]] - sums) <= slack) | np.isnan(sums) | np.isnan(first[:, [t]])
+            )
+        for j in np.asarray(others)[close.all(axis=0)]:
+            if _within(y, values[:, i] + values[:, j], step):
+                return [i, int(j)], [1.0, 1.0]
+    return None
+
+
+def _confirmed(rule: Formula, df: pd.DataFrame, schema: TableSchema, support: int) -> bool:
+    """The formula holds on every row, enough rows show it, and the computed column is
+    present only where its inputs are (it is computed from them after sampling)."""
+    target = numbers_of(df, rule.column, schema)
+    formula = rule.predicted({c: numbers_of(df, c, schema) for c in rule.inputs})
+    shown = ~(np.isnan(target) | np.isnan(formula))
+    orphans = ~np.isnan(target) & np.isnan(formula)
+    return shown.sum() >= support and not orphans.any() and _within(target, formula, rule.step)
 
 
 # -- orders -------------------------------------------------------------------------------
@@ -112,7 +245,8 @@ def _orders_among(
         low, high = full[:, column[i]], full[:, column[j]]
         both = ~(np.isnan(low) | np.isnan(high))
         ranges_overlap = np.nanmax(low) > np.nanmin(high)  # else the bounds imply it
-        if both.sum() >= support and ranges_overlap and (low[both] <= high[both]).all():
+        exact = both.sum() >= support and ranges_overlap and (low[both] <= high[both]).all()
+        if exact and _breaks_when_shuffled(low[both], high[both]):
             holds[i, j] = True
             strict[i, j] = bool((low[both] < high[both]).all())
     holds &= ~holds.T  # equal columns order both ways: a formula, not an order
@@ -122,6 +256,13 @@ def _orders_among(
         Inequality(names[i], names[j], strict=bool(strict[i, j]))
         for i, j in _one_rewrite_per_column(edges, full, column)
     ]
+
+
+def _breaks_when_shuffled(low: np.ndarray, high: np.ndarray) -> bool:
+    """Whether pairing each low with another row's high breaks the order often enough
+    for the order to be a property of the pairs, not of the two distributions."""
+    shuffled = np.random.default_rng(len(low)).permutation(high)
+    return bool(np.mean(low > shuffled) >= MIN_SHUFFLED_BREAKS)
 
 
 def _ordered_pairs(values: np.ndarray) -> list[tuple[int, int]]:
@@ -197,9 +338,7 @@ def combination_rules(
         return []
     codes = {c: _codes(df[c]) for c in [*labels, *numbers]}
     sizes = {c: int(v.max()) + 1 for c, v in codes.items()}
-    determinants = [
-        c for c in labels if sizes[c] >= 2 and len(df) >= MIN_ROWS_PER_VALUE * sizes[c]
-    ]
+    determinants = [c for c in labels if sizes[c] >= 2 and len(df) >= MIN_ROWS_PER_VALUE * sizes[c]]
     fixed: dict[str, set[str]] = {}
     for a in determinants:
         for b in codes:
@@ -242,4 +381,4 @@ def _groups(
     return rules
 
 
-__all__ = ["combination_rules", "discover_rules", "order_rules"]
+__all__ = ["combination_rules", "discover_rules", "formula_rules", "order_rules"]
