@@ -69,8 +69,9 @@ def test_calibration_on_tables_of_known_quality(name: str, contexts) -> None:
         assert at_least_as_good(scores["identical"], scores["independent"], metric), scores
     elif metric.family is Family.PRIVACY:
         assert at_least_as_good(scores["fresh"], scores["identical"], metric), scores
-    else:  # validity: every table obeys the one rule declared
-        assert scores["identical"] == scores["independent"] == scores["fresh"]
+    else:  # validity: the training rows keep every rule; shuffled ones may break some
+        assert scores["identical"] == metric.bounds[1], scores
+        assert at_least_as_good(scores["identical"], scores["independent"], metric), scores
 
 
 @pytest.mark.parametrize(

@@ -191,3 +191,16 @@ def test_every_model_computes_the_formulas_in_every_row(model: str) -> None:
     out = synth.sample(600)
     for rule in synth.discovered_rules_:
         assert rule.is_valid(out, synth.schema_).all(), (model, rule)
+
+
+def test_evaluation_reports_the_real_rules_and_the_rows_that_break_them() -> None:
+    from synthtab.evaluation import evaluate
+
+    real = bills(400)
+    broken = real.assign(charge=real["charge"].sample(frac=1.0, random_state=0).to_numpy())
+    report = evaluate(real, broken, figures=False)
+    result = next(r for r in report.results if r.name == "discovered_rules")
+    shares = dict(zip(result.details["rule"], result.details["synthetic_share"], strict=True))
+    assert shares["Formula(total = net + tax, to 0.01)"] == 1.0
+    assert shares["Formula(charge = 0.17 * minutes, to 0.01)"] < 0.1
+    assert evaluate(real, real, figures=False).scores["discovered_rules"] == 1.0

@@ -60,3 +60,35 @@ class ConstraintValidity(Metric):
                 note="share of rows meeting each constraint (real_share: the training rows)",
             )
         ]
+
+
+@metric_registry.register(
+    "discovered_rules", description="exact rules of the real rows kept by the synthetic rows"
+)
+class DiscoveredRules(Metric):
+    """The exact rules the real table obeys (orders, formulas, label columns that fix
+    others; :mod:`synthtab.constraints.discovery`) and the share of synthetic rows that
+    keep each; the score is the mean share (1 when the real table shows none)."""
+
+    name, family, direction = "discovered_rules", Family.VALIDITY, Direction.HIGHER
+
+    def compute(self, ctx: EvalContext) -> list[MetricResult]:
+        from synthtab.constraints.discovery import discover_rules
+
+        raw = ctx.raw_tables()  # the columns as given: rules name them so
+        schema = ctx.schema if ctx.schema is not None else None
+        rules = discover_rules(raw.real, schema)
+        if not rules:
+            return [self.result(1.0, note="the real rows show no exact rule")]
+        kept = [float(rule.is_valid(raw.synthetic, schema).mean()) for rule in rules]
+        details = pd.DataFrame({"rule": [repr(r) for r in rules], "synthetic_share": kept})
+        broken = int((details["synthetic_share"] < 1.0).sum())
+        return [
+            self.result(
+                float(np.mean(kept)),
+                details=details,
+                extra=dict(zip(details["rule"], kept, strict=True)),
+                note=f"{len(rules)} exact rules in the real rows; {broken} broken by some "
+                "synthetic rows (synthetic_share: the rows that keep each)",
+            )
+        ]
