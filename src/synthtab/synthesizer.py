@@ -248,7 +248,7 @@ class Synthesizer:
             )
         self.schema_, self.encoder_, self.model_, self.fit_report_ = schema, encoder, model, report
         self.constraints_ = rules
-        self.discovered_rules_ = rules[len(rules) - len(found) :] if found else []
+        self.discovered_rules_ = [r for r in rules if any(r == f for f in found)]
         self.model_params_ = model.params.to_dict()
         self.model_name_ = name
         return self
@@ -425,7 +425,9 @@ class Synthesizer:
                 "user_params": self.params,
                 "privacy": _privacy_to_json(self.privacy),
                 "rules": self.rules,
-                "discovered_rules": len(self.discovered_rules_),
+                "discovered_rules": [
+                    i for i, r in enumerate(self.constraints_) if r in self.discovered_rules_
+                ],
             },
             "schema": self.schema_.to_dict(),
             "constraints": [constraint_to_state(c) for c in self.constraints_],
@@ -485,8 +487,8 @@ class Synthesizer:
     ) -> Synthesizer:
         info = manifest["synthesizer"]
         rules = [constraint_from_state(item, predicates) for item in manifest["constraints"]]
-        found = int(info.get("discovered_rules", 0))
-        declared = rules[: len(rules) - found]
+        found = set(info.get("discovered_rules", []))
+        declared = [rule for i, rule in enumerate(rules) if i not in found]
         synth = cls(
             info["model"],
             seed=info["seed"],
@@ -497,7 +499,7 @@ class Synthesizer:
             rules=info.get("rules"),
             **info["user_params"],
         )
-        synth.discovered_rules_ = rules[len(declared) :]
+        synth.discovered_rules_ = [rule for i, rule in enumerate(rules) if i in found]
         model_cls = model_registry.get(info["model_name"]).load()
         params = model_cls.Params.build(info["params"])
         synth.model_name_ = info["model_name"]

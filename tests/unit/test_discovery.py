@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthtab import DPConfig, FixedCombinations, Formula, Inequality, Synthesizer
+from synthtab import DPConfig, FixedCombinations, Formula, Inequality, MissingWhen, Synthesizer
 from synthtab.constraints.discovery import discover_rules
 from synthtab.errors import InvalidParameterError, PrivacyBudgetError
 from tests.contract.models import MODELS, fast_params
@@ -204,3 +204,36 @@ def test_evaluation_reports_the_real_rules_and_the_rows_that_break_them() -> Non
     assert shares["Formula(total = net + tax, to 0.01)"] == 1.0
     assert shares["Formula(charge = 0.17 * minutes, to 0.01)"] < 0.1
     assert evaluate(real, real, figures=False).scores["discovered_rules"] == 1.0
+
+
+def applications(n: int = 500, seed: int = 5) -> pd.DataFrame:
+    """Joint income empty exactly for individual applications; a co-applicant's debt
+    ratio empty exactly when the joint income is; a gap that follows nothing."""
+    rng = np.random.default_rng(seed)
+    kind = rng.choice(["individual", "joint"], n, p=[0.8, 0.2])
+    joint = pd.Series(rng.gamma(3, 30_000, n).round(-2)).where(kind == "joint")
+    return pd.DataFrame(
+        {
+            "kind": kind,
+            "income": rng.gamma(2, 30_000, n).round(-2),
+            "joint_income": joint,
+            "joint_ratio": pd.Series(rng.random(n).round(3)).where(joint.notna()),
+            "phone": pd.Series(rng.integers(0, 9, n)).mask(rng.random(n) < 0.1).astype("Int64"),
+        }
+    )
+
+
+def test_missingness_that_follows_a_rule_is_found() -> None:
+    rules = {r.column: r for r in discover_rules(applications()) if isinstance(r, MissingWhen)}
+    assert rules["joint_income"].when == "kind" and rules["joint_income"].label == "individual"
+    assert rules["joint_ratio"].when in {"joint_income", "kind"}
+    assert "phone" not in rules
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_every_model_keeps_the_missingness_rules(model: str) -> None:
+    synth = Synthesizer(model, seed=0, rules="auto", **fast_params(model)).fit(applications(300))
+    assert any(isinstance(r, MissingWhen) for r in synth.discovered_rules_)
+    out = synth.sample(600)
+    for rule in synth.discovered_rules_:
+        assert rule.is_valid(out, synth.schema_).all(), (model, rule)

@@ -83,6 +83,9 @@ class ReversibleConstraint(Constraint):
     """
 
     specs_: dict[str, ColumnSpec] | None = None
+    #: The inverse reads other columns in their original form (a formula's inputs): such a
+    #: rule is put first, so that its transform runs first and its inverse last.
+    reads_decoded_columns: ClassVar[bool] = False
 
     @property
     def rewrites(self) -> tuple[str, ...]:

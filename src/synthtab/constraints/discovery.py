@@ -1,6 +1,6 @@
 """Find exact rules a table obeys by itself, and return them as constraints.
 
-Three kinds so far, each kept only when it holds in every real row where its
+Four kinds so far, each kept only when it holds in every real row where its
 columns are present, when at least ``min_support`` rows show it, and when the
 columns' ranges alone do not already imply it:
 
@@ -9,6 +9,9 @@ columns' ranges alone do not already imply it:
   way round), to the rounding the column shows, as a
   :class:`~synthtab.constraints.formula.Formula` (the column is then computed);
 
+* **missingness**: a column missing exactly when another is, or exactly when a label
+  column has one value (``annual_income_joint`` when the application is individual), as
+  a :class:`~synthtab.constraints.missing.MissingWhen`;
 * **orders** between numbers or between datetimes (``opened <= closed``), reduced to
   chains (``a <= b <= c`` gives two rules, not three) and returned top of the chain
   first, so that each :class:`~synthtab.constraints.rules.Inequality` rewrites its
@@ -36,6 +39,7 @@ import pandas as pd
 from synthtab.constraints.base import Constraint, numbers_of
 from synthtab.constraints.combinations import FixedCombinations
 from synthtab.constraints.formula import RELATIVE_SLACK, Formula
+from synthtab.constraints.missing import MissingWhen
 from synthtab.constraints.rules import Inequality
 from synthtab.errors import InvalidParameterError
 from synthtab.schema import TableSchema, infer_schema
@@ -75,8 +79,11 @@ def discover_rules(
     formulas = formula_rules(df, sample, schema, min_support, exclude=combined)
     computed = {rule.column for rule in formulas}
     orders = order_rules(df, sample, schema, min_support, exclude=combined | computed)
-    # formulas first: their transforms read the original inputs, their inverses run last
-    return [*formulas, *orders, *groups]
+    rewritten = combined | computed | {rule.high for rule in orders}
+    missing = missing_rules(df, schema, min_support, exclude=rewritten)
+    # formulas and missingness first: their transforms read the original columns and
+    # their inverses run last, on the decoded ones
+    return [*missing, *formulas, *orders, *groups]
 
 
 def _sample(df: pd.DataFrame, seed: int) -> pd.DataFrame:
@@ -84,6 +91,58 @@ def _sample(df: pd.DataFrame, seed: int) -> pd.DataFrame:
         return df
     rows = np.sort(np.random.default_rng(seed).choice(len(df), SAMPLE_ROWS, replace=False))
     return df.iloc[rows]
+
+
+# -- missingness ---------------------------------------------------------------------------
+
+#: Label columns with more values than this are not tried as a condition of missingness.
+MAX_CONDITION_LABELS = 50
+
+
+def missing_rules(
+    df: pd.DataFrame,
+    schema: TableSchema,
+    min_support: int,
+    exclude: frozenset[str] | set[str] = frozenset(),
+) -> list[MissingWhen]:
+    """Columns missing exactly when another is, or when a label column has one value:
+    equal missing masks found by hashing each mask, not by comparing every pair."""
+    modelled = [s.name for s in schema if not s.kind.is_generated]
+    gaps = {c: df[c].isna().to_numpy() for c in modelled}
+    shown = {c: m for c, m in gaps.items() if min_support <= m.sum() <= len(df) - min_support}
+    leaders: dict[bytes, str] = {}
+    followers: list[MissingWhen] = []
+    for name, mask in shown.items():
+        leader = leaders.setdefault(np.packbits(mask).tobytes(), name)
+        if leader != name and name not in exclude:
+            followers.append(MissingWhen(name, leader))
+    labels = _label_masks(df, schema, modelled)
+    by_label: list[MissingWhen] = []
+    for key, name in leaders.items():
+        found = labels.get(key)
+        if found is not None and found[0] != name and name not in exclude:
+            by_label.append(MissingWhen(name, found[0], label=found[1]))
+    changed = {r.column for r in [*followers, *by_label]}
+    by_label = [r for r in by_label if r.when not in changed]
+    # a follower's inverse reads its leader once the leader's own rule has run: the
+    # inverses run last rule first, so the followers come first
+    return [*followers, *by_label]
+
+
+def _label_masks(
+    df: pd.DataFrame, schema: TableSchema, names: list[str]
+) -> dict[bytes, tuple[str, object]]:
+    """``(column, label)`` for the hashed mask of every value of every small label column."""
+    masks: dict[bytes, tuple[str, object]] = {}
+    for name in names:
+        spec = schema[name]
+        labels = spec.categories or ()
+        if not spec.kind.is_discrete or len(labels) > MAX_CONDITION_LABELS:
+            continue
+        values = df[name].to_numpy()
+        for label in labels:
+            masks.setdefault(np.packbits(values == label).tobytes(), (name, label))
+    return masks
 
 
 # -- formulas ----------------------------------------------------------------------------
@@ -381,4 +440,4 @@ def _groups(
     return rules
 
 
-__all__ = ["combination_rules", "discover_rules", "formula_rules", "order_rules"]
+__all__ = ["combination_rules", "discover_rules", "formula_rules", "missing_rules", "order_rules"]

@@ -47,8 +47,10 @@ def check_constraint_options(constraints: Sequence[Any] | None, invalid_rows: ob
 def fresh_constraints(
     constraints: Sequence[Constraint] | None, schema: TableSchema
 ) -> list[Constraint]:
-    """Unfitted copies of ``constraints``, checked together against ``schema``."""
+    """Unfitted copies of ``constraints``, checked together against ``schema``, the rules
+    whose inverse reads other decoded columns first (their inverse then runs last)."""
     rules = [copy.deepcopy(rule) for rule in constraints or ()]
+    rules.sort(key=lambda r: not getattr(r, "reads_decoded_columns", False))  # stable
     problems = [p for rule in rules for p in rule.check_schema(schema)]
     for rule in rules:
         generated = [c for c in rule.columns if c in schema and schema[c].kind.is_generated]

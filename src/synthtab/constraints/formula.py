@@ -46,6 +46,7 @@ class Formula(ReversibleConstraint):
     """``column == round(sum(k * input), step)`` in every row where all are present."""
 
     kind = "formula"
+    reads_decoded_columns = True
 
     def __init__(
         self,
