@@ -32,6 +32,7 @@ _EXPORTS = {
     "Negative": "synthtab.constraints",
     "FixedCombinations": "synthtab.constraints",
     "Formula": "synthtab.constraints",
+    "Grid": "synthtab.constraints",
     "MissingWhen": "synthtab.constraints",
     "Predicate": "synthtab.constraints",
     "rebalance": "synthtab.rebalance",
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from synthtab.constraints import (  # noqa: F401
         FixedCombinations,
         Formula,
+        Grid,
         Inequality,
         MissingWhen,
         Negative,

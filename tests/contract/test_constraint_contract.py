@@ -9,7 +9,9 @@ import pytest
 from synthtab.constraints import (
     FixedCombinations,
     Formula,
+    Grid,
     Inequality,
+    MissingWhen,
     Negative,
     Positive,
     Predicate,
@@ -23,15 +25,18 @@ def frame(n: int = 200) -> pd.DataFrame:
     rng = np.random.default_rng(0)
     low = rng.normal(10, 3, n).round(2)
     count = rng.integers(0, 40, n)
+    a = rng.choice(["x", "y"], n)
     return pd.DataFrame(
         {
             "low": low,
             "high": (low + rng.gamma(1.0, 2.0, n)).round(2),
             "count": count,
             "total": (low + 0.5 * count).round(2),
+            "fee": 1.0 + 0.25 * rng.integers(0, 30, n),
             "debt": -rng.integers(0, 40, n),
             "share": rng.random(n).round(3),
-            "a": rng.choice(["x", "y"], n),
+            "a": a,
+            "bonus": np.where(a == "x", np.nan, rng.gamma(2, 50, n).round(1)),
             "b": rng.choice(["p", "q", "r"], n),
         }
     )
@@ -45,6 +50,8 @@ EXAMPLES = {
     "fixed_combinations": FixedCombinations(["a", "b"]),
     "predicate": Predicate(["count"], lambda df: df["count"] < 35, name="small"),
     "formula": Formula("total", ["low", "count"], [1.0, 0.5], step=0.01),
+    "grid": Grid("fee", 0.25, offset=1.0),
+    "missing_when": MissingWhen("bonus", "a", label="x"),
 }
 
 

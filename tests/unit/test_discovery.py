@@ -7,7 +7,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthtab import DPConfig, FixedCombinations, Formula, Inequality, MissingWhen, Synthesizer
+from synthtab import (
+    DPConfig,
+    FixedCombinations,
+    Formula,
+    Grid,
+    Inequality,
+    MissingWhen,
+    Synthesizer,
+)
 from synthtab.constraints.discovery import discover_rules
 from synthtab.errors import InvalidParameterError, PrivacyBudgetError
 from tests.contract.models import MODELS, fast_params
@@ -237,3 +245,22 @@ def test_every_model_keeps_the_missingness_rules(model: str) -> None:
     out = synth.sample(600)
     for rule in synth.discovered_rules_:
         assert rule.is_valid(out, synth.schema_).all(), (model, rule)
+
+
+def test_grids_are_found_and_kept() -> None:
+    rng = np.random.default_rng(6)
+    n = 400
+    frame = pd.DataFrame(
+        {
+            "price": 5.0 * rng.integers(2, 60, n),  # steps of 5
+            "hours": 0.25 * rng.integers(4, 40, n) + 0.5,  # quarters from a half
+            "weight": rng.gamma(2, 3, n).round(2),  # on its own rounding only
+            "label": rng.choice(["a", "b"], n),
+        }
+    )
+    grids = {r.column: r for r in discover_rules(frame) if isinstance(r, Grid)}
+    assert (grids["price"].step, grids["price"].offset) == (5.0, 0.0)
+    assert (grids["hours"].step, grids["hours"].offset) == (0.25, 0.0)
+    assert "weight" not in grids
+    out = Synthesizer("trees", seed=0, rules="auto").fit(frame).sample(1000)
+    assert (out["price"] % 5 == 0).all() and (out["hours"] * 4 == (out["hours"] * 4).round()).all()

@@ -8,6 +8,7 @@ from synthtab.constraints.base import (
 )
 from synthtab.constraints.combinations import FixedCombinations
 from synthtab.constraints.formula import Formula
+from synthtab.constraints.grid import Grid
 from synthtab.constraints.missing import MissingWhen
 from synthtab.constraints.predicate import Predicate
 from synthtab.constraints.rules import Inequality, Negative, Positive, Range
@@ -17,6 +18,7 @@ __all__ = [
     "Constraint",
     "FixedCombinations",
     "Formula",
+    "Grid",
     "Inequality",
     "MissingWhen",
     "Negative",

@@ -1,6 +1,6 @@
 """Find exact rules a table obeys by itself, and return them as constraints.
 
-Four kinds so far, each kept only when it holds in every real row where its
+Five kinds so far, each kept only when it holds in every real row where its
 columns are present, when at least ``min_support`` rows show it, and when the
 columns' ranges alone do not already imply it:
 
@@ -12,6 +12,8 @@ columns' ranges alone do not already imply it:
 * **missingness**: a column missing exactly when another is, or exactly when a label
   column has one value (``annual_income_joint`` when the application is individual), as
   a :class:`~synthtab.constraints.missing.MissingWhen`;
+* **grids**: a number that is always ``offset + k * step`` (prices in steps of 5, hours in
+  quarters), as a :class:`~synthtab.constraints.grid.Grid`;
 * **orders** between numbers or between datetimes (``opened <= closed``), reduced to
   chains (``a <= b <= c`` gives two rules, not three) and returned top of the chain
   first, so that each :class:`~synthtab.constraints.rules.Inequality` rewrites its
@@ -39,6 +41,7 @@ import pandas as pd
 from synthtab.constraints.base import Constraint, numbers_of
 from synthtab.constraints.combinations import FixedCombinations
 from synthtab.constraints.formula import RELATIVE_SLACK, Formula
+from synthtab.constraints.grid import Grid
 from synthtab.constraints.missing import MissingWhen
 from synthtab.constraints.rules import Inequality
 from synthtab.errors import InvalidParameterError
@@ -81,9 +84,11 @@ def discover_rules(
     orders = order_rules(df, sample, schema, min_support, exclude=combined | computed)
     rewritten = combined | computed | {rule.high for rule in orders}
     missing = missing_rules(df, schema, min_support, exclude=rewritten)
+    gridded = grid_rules(df, schema, min_support, exclude=rewritten | {r.column for r in missing})
     # formulas and missingness first: their transforms read the original columns and
-    # their inverses run last, on the decoded ones
-    return [*missing, *formulas, *orders, *groups]
+    # their inverses run last, on the decoded ones; grids last: an order's transform reads
+    # its low as it is, and on the way back the grid is restored before the order
+    return [*missing, *formulas, *orders, *groups, *gridded]
 
 
 def _sample(df: pd.DataFrame, seed: int) -> pd.DataFrame:
@@ -91,6 +96,35 @@ def _sample(df: pd.DataFrame, seed: int) -> pd.DataFrame:
         return df
     rows = np.sort(np.random.default_rng(seed).choice(len(df), SAMPLE_ROWS, replace=False))
     return df.iloc[rows]
+
+
+# -- grids ----------------------------------------------------------------------------------
+
+
+def grid_rules(
+    df: pd.DataFrame,
+    schema: TableSchema,
+    min_support: int,
+    exclude: frozenset[str] | set[str] = frozenset(),
+) -> list[Grid]:
+    """Numbers whose values are all ``offset + k * step`` with a step coarser than their
+    rounding: the greatest common divisor of the gaps between the distinct values."""
+    rules = []
+    for spec in schema:
+        if spec.kind not in _NUMBERS or spec.kind.is_generated or spec.name in exclude:
+            continue
+        decimals = 0 if spec.kind is ColumnKind.INTEGER else spec.decimals
+        values = np.unique(numbers_of(df, spec.name, schema))
+        values = values[~np.isnan(values)]
+        shown = int(df[spec.name].notna().sum())
+        if decimals is None or len(values) < 3 or shown < min_support:
+            continue
+        scaled = np.rint(values * 10.0**decimals).astype(np.int64)
+        step = int(np.gcd.reduce(scaled - scaled[0]))
+        if step > 1:
+            offset = (int(scaled[0]) % step) / 10.0**decimals
+            rules.append(Grid(spec.name, step / 10.0**decimals, offset=offset))
+    return rules
 
 
 # -- missingness ---------------------------------------------------------------------------
@@ -440,4 +474,11 @@ def _groups(
     return rules
 
 
-__all__ = ["combination_rules", "discover_rules", "formula_rules", "missing_rules", "order_rules"]
+__all__ = [
+    "combination_rules",
+    "discover_rules",
+    "formula_rules",
+    "grid_rules",
+    "missing_rules",
+    "order_rules",
+]

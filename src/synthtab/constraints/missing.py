@@ -3,7 +3,8 @@
 ``annual_income_joint`` is empty exactly when ``application_type`` is ``individual``;
 a second address line is missing exactly when the first is. After sampling, the column
 is emptied where the condition holds and, where it does not, a gap the model drew is
-filled with the column's median (a label's most common value), so every row obeys.
+filled with a value the column has (its lower median; a label: the most common one), so
+every row obeys.
 
 >>> import pandas as pd
 >>> rule = MissingWhen("joint_income", "kind", label="individual")
@@ -95,7 +96,8 @@ class MissingWhen(ReversibleConstraint):
                 float(np.bincount(present.astype(np.int64)).argmax()) if present.size else 0.0
             )
         else:
-            self.filler_ = float(np.median(present)) if present.size else 0.0
+            # an observed value (the lower median), so a filled gap is a value the column has
+            self.filler_ = float(np.quantile(present, 0.5, method="lower")) if present.size else 0.0
 
     def transform(self, table: CanonicalTable) -> CanonicalTable:
         return table  # the model learns the column as it is; the inverse makes it exact
