@@ -385,21 +385,15 @@ def _reduced(holds: np.ndarray, complete: set[int]) -> list[tuple[int, int]]:
 def _one_rewrite_per_column(
     edges: list[tuple[int, int]], full: np.ndarray, column: dict[int, int]
 ) -> list[tuple[int, int]]:
-    """One rule per ``high`` column (each rule rewrites its high), the tightest low kept,
-    ordered so that a rule runs before the rule that rewrites its low."""
+    """One rule per ``high`` column (each rule rewrites its high), the tightest low kept
+    (the smallest median gap), ordered so that a rule runs before the rule that
+    rewrites its low."""
+    gaps = {(i, j): float(np.nanmedian(full[:, column[j]] - full[:, column[i]])) for i, j in edges}
     best: dict[int, tuple[int, int]] = {}
-    for i, j in edges:
-        gap = float(np.nanmedian(full[:, column[j]] - full[:, column[i]]))
-        if j not in best or gap < _gap(best[j], full, column):
-            best[j] = (i, j)
-    chosen = list(best.values())
-    depth = {j: _depth(j, best) for j in best}
-    return sorted(chosen, key=lambda e: -depth[e[1]])
-
-
-def _gap(edge: tuple[int, int], full: np.ndarray, column: dict[int, int]) -> float:
-    i, j = edge
-    return float(np.nanmedian(full[:, column[j]] - full[:, column[i]]))
+    for edge in edges:
+        if edge[1] not in best or gaps[edge] < gaps[best[edge[1]]]:
+            best[edge[1]] = edge
+    return sorted(best.values(), key=lambda edge: -_depth(edge[1], best))
 
 
 def _depth(node: int, best: dict[int, tuple[int, int]]) -> int:
