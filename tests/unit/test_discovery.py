@@ -264,3 +264,11 @@ def test_grids_are_found_and_kept() -> None:
     assert "weight" not in grids
     out = Synthesizer("trees", seed=0, rules="auto").fit(frame).sample(1000)
     assert (out["price"] % 5 == 0).all() and (out["hours"] * 4 == (out["hours"] * 4).round()).all()
+
+
+def test_a_group_found_checks_other_tables_before_any_fit() -> None:
+    real = loans()
+    group = next(r for r in discover_rules(real) if isinstance(r, FixedCombinations))
+    shuffled = real.assign(grade=real["grade"].sample(frac=1.0, random_state=0).to_numpy())
+    assert group.is_valid(real).all()
+    assert group.is_valid(shuffled).mean() < 0.6

@@ -80,6 +80,13 @@ class FixedCombinations(ReversibleConstraint):
             )
         return problems
 
+    def observe(self, df: pd.DataFrame) -> FixedCombinations:
+        """Take the combinations ``df`` shows as the allowed ones, so that the rule can
+        check other rows before any fit (``fit`` learns them again from its own rows)."""
+        seen = df[list(self.columns)].astype(object).drop_duplicates()
+        self.seen_ = {c: tuple(seen[c]) for c in self.columns}
+        return self
+
     def is_valid(self, df: pd.DataFrame, schema: TableSchema | None = None) -> np.ndarray:
         if not self.seen_:  # before fit every combination is allowed
             return np.ones(len(df), dtype=bool)

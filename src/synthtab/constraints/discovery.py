@@ -431,7 +431,8 @@ def combination_rules(
         for b in codes:
             if b != a and sizes[b] >= 2 and _determines(codes[a], codes[b], sizes[b]):
                 fixed.setdefault(a, set()).add(b)
-    return _groups(fixed, codes, sizes, len(df), min_support)
+    # the combinations of the real rows are the allowed ones: the rule can check any table
+    return [rule.observe(df) for rule in _groups(fixed, codes, sizes, len(df), min_support)]
 
 
 def _codes(series: pd.Series) -> np.ndarray:
