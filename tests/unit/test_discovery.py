@@ -192,15 +192,6 @@ def test_planted_formulas_are_found_with_their_rounding() -> None:
     assert all(r.is_valid(bills()).all() for r in formulas.values())
 
 
-@pytest.mark.parametrize("model", MODELS)
-def test_every_model_computes_the_formulas_in_every_row(model: str) -> None:
-    synth = Synthesizer(model, seed=0, rules="auto", **fast_params(model)).fit(bills(300))
-    assert any(isinstance(r, Formula) for r in synth.discovered_rules_)
-    out = synth.sample(600)
-    for rule in synth.discovered_rules_:
-        assert rule.is_valid(out, synth.schema_).all(), (model, rule)
-
-
 def test_evaluation_reports_the_real_rules_and_the_rows_that_break_them() -> None:
     from synthtab.evaluation import evaluate
 
@@ -238,15 +229,6 @@ def test_missingness_that_follows_a_rule_is_found() -> None:
     assert "phone" not in rules
 
 
-@pytest.mark.parametrize("model", MODELS)
-def test_every_model_keeps_the_missingness_rules(model: str) -> None:
-    synth = Synthesizer(model, seed=0, rules="auto", **fast_params(model)).fit(applications(300))
-    assert any(isinstance(r, MissingWhen) for r in synth.discovered_rules_)
-    out = synth.sample(600)
-    for rule in synth.discovered_rules_:
-        assert rule.is_valid(out, synth.schema_).all(), (model, rule)
-
-
 def test_grids_are_found_and_kept() -> None:
     rng = np.random.default_rng(6)
     n = 400
@@ -272,3 +254,14 @@ def test_a_group_found_checks_other_tables_before_any_fit() -> None:
     shuffled = real.assign(grade=real["grade"].sample(frac=1.0, random_state=0).to_numpy())
     assert group.is_valid(real).all()
     assert group.is_valid(shuffled).mean() < 0.6
+
+
+@pytest.mark.parametrize(("table", "kind"), [("bills", Formula), ("applications", MissingWhen)])
+@pytest.mark.parametrize("model", MODELS)
+def test_every_model_keeps_formulas_and_missingness_rules(model: str, table: str, kind) -> None:
+    real = {"bills": bills, "applications": applications}[table](300)
+    synth = Synthesizer(model, seed=0, rules="auto", **fast_params(model)).fit(real)
+    assert any(isinstance(r, kind) for r in synth.discovered_rules_)
+    out = synth.sample(600)
+    for rule in synth.discovered_rules_:
+        assert rule.is_valid(out, synth.schema_).all(), (model, rule)
