@@ -28,6 +28,7 @@ def population(n: int, seed: int) -> pd.DataFrame:
         {
             "id": rng.choice(10**7, n, replace=False),  # a key: left out, checked for copies
             "x": x.round(3),
+            "fee": (0.2 * x.round(3)).round(4),  # a rate of x: an exact rule to discover
             "y": np.where(rng.random(n) < 0.1, np.nan, y.round(3)),
             "side": np.where(x + 0.3 * rng.normal(size=n) > 0, "right", "left"),
             "count": rng.poisson(np.exp(0.5 * x + 1)),
