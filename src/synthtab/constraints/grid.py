@@ -16,16 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synthtab.constraints.base import (
-    NUMBER_KINDS,
-    CanonicalTable,
-    ReversibleConstraint,
-    constraint_registry,
-    missing_columns,
-    numbers_of,
-    require_kinds,
-    working_spec,
-)
+from synthtab.constraints.base import CanonicalTable, constraint_registry, numbers_of, working_spec
+from synthtab.constraints.rules import OneNumberRule
 from synthtab.errors import InvalidParameterError
 from synthtab.schema.spec import TableSchema
 
@@ -34,7 +26,7 @@ ON_GRID = 1e-6
 
 
 @constraint_registry.register("grid", description="column = offset + whole multiple of step")
-class Grid(ReversibleConstraint):
+class Grid(OneNumberRule):
     """``column`` is ``offset + k * step`` for a whole ``k`` in every row (gaps pass)."""
 
     kind = "grid"
@@ -45,14 +37,6 @@ class Grid(ReversibleConstraint):
                 f"Grid('{column}', {step!r}) needs a finite step > 0 and a finite offset."
             )
         self.column, self.step, self.offset = column, float(step), float(offset)
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.column,)
-
-    def check_schema(self, schema: TableSchema) -> list[str]:
-        problems = missing_columns(schema, self.columns, repr(self))
-        return problems + require_kinds(schema, self.columns, NUMBER_KINDS, repr(self), "number")
 
     def units(self, values: Any) -> Any:
         """Values in steps from the offset."""

@@ -132,7 +132,7 @@ class Inequality(ReversibleConstraint):
         return {"kind": self.kind, "low": self.low, "high": self.high, "strict": self.strict}
 
 
-class _OneNumber(ReversibleConstraint):
+class OneNumberRule(ReversibleConstraint):
     """Shared body of the rules on one number column."""
 
     column: str
@@ -147,7 +147,7 @@ class _OneNumber(ReversibleConstraint):
 
 
 @constraint_registry.register("range", description="low <= column <= high")
-class Range(_OneNumber):
+class Range(OneNumberRule):
     """``low <= column <= high`` with fixed bounds, enforced through a logit.
 
     Examples
@@ -195,7 +195,7 @@ class Range(_OneNumber):
         return {"kind": self.kind, "column": self.column, "low": self.low, "high": self.high}
 
 
-class _Signed(_OneNumber):
+class _Signed(OneNumberRule):
     """Shared body of Positive and Negative: a log of the distance from zero."""
 
     sign: float
