@@ -31,6 +31,7 @@ from synthtab.constraints.base import (
     ORDERED_KINDS,
     CanonicalTable,
     ReversibleConstraint,
+    State,
     constraint_registry,
     missing_columns,
     numbers_of,
@@ -111,9 +112,22 @@ class Inequality(ReversibleConstraint):
             valid = high > low if self.strict else high >= low
         return _missing_passes(valid, low, high)
 
+    reference_: float | None = None  # below every high: the base of a row whose low is missing
+
+    def _learn(self, table: CanonicalTable) -> None:
+        high = table.values[self.high]
+        self.reference_ = float(np.nanmin(high)) if np.isfinite(high).any() else 0.0
+
+    def _base(self, low: np.ndarray) -> np.ndarray:
+        """Each row's low, or the reference where the low is missing, so that a missing
+        low does not make the high missing too (a file from before keeps NaN there)."""
+        if self.reference_ is None:
+            return low
+        return np.where(np.isnan(low), self.reference_, low)
+
     def transform(self, table: CanonicalTable) -> CanonicalTable:
         offset = _step(self.original(self.high))
-        z = _log_gap(table.values[self.high] - table.values[self.low], offset)
+        z = _log_gap(table.values[self.high] - self._base(table.values[self.low]), offset)
         table.replace(self.high, z, working_spec(self.original(self.high), z))
         return table
 
@@ -125,8 +139,15 @@ class Inequality(ReversibleConstraint):
         # Round low as its decoder will, so rounding cannot push it past high.
         low = _round_like(table.values[self.low], table.specs[self.low])
         table.replace(self.low, low, table.specs[self.low])
-        table.replace(self.high, low + gap, self.original(self.high))
+        table.replace(self.high, self._base(low) + gap, self.original(self.high))
         return table
+
+    def _state(self) -> State:
+        return {"reference": self.reference_}
+
+    def _load(self, state: State) -> None:
+        reference = state.get("reference")
+        self.reference_ = None if reference is None else float(reference)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "low": self.low, "high": self.high, "strict": self.strict}
