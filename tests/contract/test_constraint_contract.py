@@ -11,6 +11,7 @@ from synthtab.constraints import (
     Formula,
     Grid,
     Inequality,
+    Lookup,
     MissingWhen,
     Negative,
     Positive,
@@ -26,6 +27,7 @@ def frame(n: int = 200) -> pd.DataFrame:
     low = rng.normal(10, 3, n).round(2)
     count = rng.integers(0, 40, n)
     a = rng.choice(["x", "y"], n)
+    b = rng.choice(["p", "q", "r"], n)
     return pd.DataFrame(
         {
             "low": low,
@@ -37,7 +39,8 @@ def frame(n: int = 200) -> pd.DataFrame:
             "share": rng.random(n).round(3),
             "a": a,
             "bonus": np.where(a == "x", np.nan, rng.gamma(2, 50, n).round(1)),
-            "b": rng.choice(["p", "q", "r"], n),
+            "b": b,
+            "tier": pd.Series(b).map({"p": "low", "q": "low", "r": "high"}),
         }
     )
 
@@ -52,6 +55,7 @@ EXAMPLES = {
     "formula": Formula("total", ["low", "count"], [1.0, 0.5], step=0.01),
     "grid": Grid("fee", 0.25, offset=1.0),
     "missing_when": MissingWhen("bonus", "a", label="x"),
+    "lookup": Lookup("b", ["tier"]),
 }
 
 

@@ -9,10 +9,10 @@ import pytest
 
 from synthtab import (
     DPConfig,
-    FixedCombinations,
     Formula,
     Grid,
     Inequality,
+    Lookup,
     MissingWhen,
     Synthesizer,
 )
@@ -46,13 +46,14 @@ def loans(n: int = 600, seed: int = 0) -> pd.DataFrame:
     )
 
 
-def test_planted_rules_are_found_as_chains_and_one_group() -> None:
+def test_planted_rules_are_found_as_chains_and_one_lookup() -> None:
     rules = discover_rules(loans())
     orders = {(r.low, r.high) for r in rules if isinstance(r, Inequality)}
     assert orders == {("requested", "approved"), ("approved", "limit"), ("opened", "closed")}
     assert next(r for r in rules if isinstance(r, Inequality) and r.low == "opened").strict
-    groups = [set(r.columns) for r in rules if isinstance(r, FixedCombinations)]
-    assert groups == [{"sub_grade", "grade", "rate"}]
+    lookups = [r for r in rules if isinstance(r, Lookup)]
+    assert [set(r.columns) for r in lookups] == [{"sub_grade", "grade", "rate"}]
+    assert lookups[0].source == "rate"  # one-to-one with sub_grade: the number keeps its order
     # the chain's top rule comes first: it must rewrite 'limit' from the original 'approved'
     chain = [r.high for r in rules if isinstance(r, Inequality) and r.high != "closed"]
     assert chain == ["limit", "approved"]
@@ -140,7 +141,7 @@ def test_cli_writes_the_rules_and_fit_reads_them_back(tmp_path) -> None:
     assert found.exit_code == 0, found.output
     assert "4 rules hold in all 300 rows" in found.stdout
     rules = load_constraints(tmp_path / "rules.toml")
-    assert {type(r).__name__ for r in rules} == {"Inequality", "FixedCombinations"}
+    assert {type(r).__name__ for r in rules} == {"Inequality", "Lookup"}
     again = runner.invoke(app, ["rules", str(data), "-o", str(tmp_path / "rules.toml")])
     assert again.exit_code == 2 and "already exists" in again.output
     model = tmp_path / "m.synth"
@@ -250,7 +251,7 @@ def test_grids_are_found_and_kept() -> None:
 
 def test_a_group_found_checks_other_tables_before_any_fit() -> None:
     real = loans()
-    group = next(r for r in discover_rules(real) if isinstance(r, FixedCombinations))
+    group = next(r for r in discover_rules(real) if isinstance(r, Lookup))
     shuffled = real.assign(grade=real["grade"].sample(frac=1.0, random_state=0).to_numpy())
     assert group.is_valid(real).all()
     assert group.is_valid(shuffled).mean() < 0.6

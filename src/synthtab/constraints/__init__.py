@@ -9,6 +9,7 @@ from synthtab.constraints.base import (
 from synthtab.constraints.combinations import FixedCombinations
 from synthtab.constraints.formula import Formula
 from synthtab.constraints.grid import Grid
+from synthtab.constraints.lookup import Lookup
 from synthtab.constraints.missing import MissingWhen
 from synthtab.constraints.predicate import Predicate
 from synthtab.constraints.rules import Inequality, Negative, Positive, Range
@@ -20,6 +21,7 @@ __all__ = [
     "Formula",
     "Grid",
     "Inequality",
+    "Lookup",
     "MissingWhen",
     "Negative",
     "Positive",

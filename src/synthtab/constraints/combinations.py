@@ -12,7 +12,7 @@ then count as labels of the combination.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
@@ -80,7 +80,7 @@ class FixedCombinations(ReversibleConstraint):
             )
         return problems
 
-    def observe(self, df: pd.DataFrame) -> FixedCombinations:
+    def observe(self, df: pd.DataFrame) -> Self:
         """Take the combinations ``df`` shows as the allowed ones, so that the rule can
         check other rows before any fit (``fit`` learns them again from its own rows)."""
         seen = df[list(self.columns)].astype(object).drop_duplicates()
@@ -140,10 +140,15 @@ class FixedCombinations(ReversibleConstraint):
         return self.combinations_
 
     def _state(self) -> State:
-        return {"combinations": self._combinations()}
+        # a model file holds no NaN (it marks a damaged file): a number's gaps go as a mask
+        combos = self._combinations()
+        gaps = np.isnan(combos)
+        return {"combinations": np.where(gaps, 0.0, combos), "combination_gaps": gaps}
 
     def _load(self, state: State) -> None:
-        self.combinations_ = np.asarray(state["combinations"], dtype=np.float64)
+        combos = np.asarray(state["combinations"], dtype=np.float64)
+        gaps = np.asarray(state.get("combination_gaps", np.zeros_like(combos)), dtype=bool)
+        self.combinations_ = np.where(gaps, np.nan, combos)
         self.seen_ = {
             c: tuple(_label(self.original(c), code) for code in self.combinations_[:, i])
             for i, c in enumerate(self.columns)

@@ -18,10 +18,11 @@ columns' ranges alone do not already imply it:
   chains (``a <= b <= c`` gives two rules, not three) and returned top of the chain
   first, so that each :class:`~synthtab.constraints.rules.Inequality` rewrites its
   ``high`` column from an original ``low``;
-* **fixed combinations**: label columns (and numbers with few values) that one label
-  column determines (``sub_grade -> grade``, adult's ``education`` and
-  ``education-num``), as one :class:`~synthtab.constraints.combinations.FixedCombinations`
-  per group, so a model can never pair a determinant with a value it never had.
+* **lookups**: label columns (and numbers with few values) that one column determines
+  (``sub_grade -> grade``, adult's ``education-num -> education``, a plan's fee), as one
+  :class:`~synthtab.constraints.lookup.Lookup` per determinant: the model learns the
+  determinant only, and the others are looked up from it, so a row can never pair a
+  determinant with a value it never had.
 
 Candidates are found on a sample of rows and confirmed on all of them; every test is a
 vectorised comparison or a hashed group count, never a loop over rows.
@@ -39,9 +40,9 @@ import numpy as np
 import pandas as pd
 
 from synthtab.constraints.base import Constraint, numbers_of
-from synthtab.constraints.combinations import FixedCombinations
 from synthtab.constraints.formula import RELATIVE_SLACK, Formula
 from synthtab.constraints.grid import Grid
+from synthtab.constraints.lookup import Lookup
 from synthtab.constraints.missing import MissingWhen
 from synthtab.constraints.rules import Inequality
 from synthtab.errors import InvalidParameterError
@@ -404,13 +405,17 @@ def _depth(node: int, best: dict[int, tuple[int, int]]) -> int:
     return depth
 
 
-# -- fixed combinations -------------------------------------------------------------------
+# -- lookups (fixed combinations) ---------------------------------------------------------
+
+#: A determinant's values seen in only one row may hold at most this share of the rows
+#: (a value seen once determines anything, and proves nothing).
+MAX_SINGLETON_SHARE = 0.05
 
 
 def combination_rules(
     df: pd.DataFrame, sample: pd.DataFrame, schema: TableSchema, min_support: int
-) -> list[FixedCombinations]:
-    """Groups of columns that one label column determines, one rule per group."""
+) -> list[Lookup]:
+    """Columns that one column determines, one :class:`Lookup` per determinant."""
     labels = [
         s.name
         for s in schema
@@ -419,20 +424,21 @@ def combination_rules(
     numbers = [
         s.name
         for s in schema
-        if s.kind in _NUMBERS and df[s.name].nunique() <= MAX_DETERMINED_VALUES
+        if s.kind in _NUMBERS
+        and not s.kind.is_generated
+        and df[s.name].nunique() <= MAX_DETERMINED_VALUES
     ]
-    if not labels:
+    if not labels or len(df) < min_support:
         return []
     codes = {c: _codes(df[c]) for c in [*labels, *numbers]}
     sizes = {c: int(v.max()) + 1 for c, v in codes.items()}
-    determinants = [c for c in labels if sizes[c] >= 2 and len(df) >= MIN_ROWS_PER_VALUE * sizes[c]]
     fixed: dict[str, set[str]] = {}
-    for a in determinants:
+    for a in (c for c in codes if _can_determine(codes[c], sizes[c], len(df))):
         for b in codes:
             if b != a and sizes[b] >= 2 and _determines(codes[a], codes[b], sizes[b]):
                 fixed.setdefault(a, set()).add(b)
     # the combinations of the real rows are the allowed ones: the rule can check any table
-    return [rule.observe(df) for rule in _groups(fixed, codes, sizes, len(df), min_support)]
+    return [rule.observe(df) for rule in _lookups(fixed, set(numbers), sizes)]
 
 
 def _codes(series: pd.Series) -> np.ndarray:
@@ -441,31 +447,34 @@ def _codes(series: pd.Series) -> np.ndarray:
     return codes.astype(np.int64)
 
 
+def _can_determine(codes: np.ndarray, size: int, rows: int) -> bool:
+    """Whether a column's values repeat enough for what they fix to be a rule."""
+    if size < 2 or rows < MIN_ROWS_PER_VALUE * size:
+        return False
+    counts = np.bincount(codes, minlength=size)
+    return bool(counts[counts == 1].sum() <= MAX_SINGLETON_SHARE * rows)
+
+
 def _determines(a: np.ndarray, b: np.ndarray, b_size: int) -> bool:
     """Every value of ``a`` comes with a single value of ``b`` (a hashed group count)."""
     pairs = np.unique(a * b_size + b)
     return len(pairs) == len(np.unique(a))
 
 
-def _groups(
-    fixed: dict[str, set[str]],
-    codes: dict[str, np.ndarray],
-    sizes: dict[str, int],
-    rows: int,
-    support: int,
-) -> list[FixedCombinations]:
-    """The determinant with the most dependents first takes them; a column joins one
-    group only (two rules may not both rewrite it)."""
-    if rows < support:
-        return []
+def _lookups(
+    fixed: dict[str, set[str]], numbers: set[str], sizes: dict[str, int]
+) -> list[Lookup]:
+    """The determinant with the most dependents first takes them; among equals a number
+    (its order survives in the model: ``education-num`` gives ``education``, not the
+    other way round), then the one with more values. A column joins one rule only."""
     taken: set[str] = set()
     rules = []
-    for a in sorted(fixed, key=lambda c: (-len(fixed[c]), -sizes[c], c)):
-        group = [a, *sorted(fixed[a] - taken)]
-        if a in taken or len(group) < 2:
+    for a in sorted(fixed, key=lambda c: (-len(fixed[c]), c not in numbers, -sizes[c], c)):
+        targets = sorted(fixed[a] - taken)
+        if a in taken or not targets:
             continue
-        taken.update(group)
-        rules.append(FixedCombinations(group))
+        taken.update([a, *targets])
+        rules.append(Lookup(a, targets))
     return rules
 
 
