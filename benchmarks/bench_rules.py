@@ -5,10 +5,13 @@ ships the tables offline):  .venv/bin/python benchmarks/bench_rules.py [--models
 
 For each table: the rules ``discover_rules`` finds and how long it takes (best of 3),
 then for each model, fitted without (``rules=None``) and with (``rules="auto"``)
-discovery on ``--repeats`` 80/20 splits (each with its own seed; mean and sd): the share of synthetic rows that keep every rule found,
-the worst rule's share, and the train-on-synthetic ROC AUC on the real holdout and the
-DCR share (synthetic rows closer to a training row than to a holdout row, 0.5 ideal)
-from ``benchmarks/common.py``. It prints figures; it asserts nothing.
+discovery on ``--repeats`` 80/20 splits (each with its own seed; mean and sd): the
+share of synthetic rows that keep every rule found, the worst rule's share, the
+train-on-synthetic ROC AUC on the real holdout as a ratio to train-on-real, and the DCR
+share (synthetic rows closer to a training row than to a holdout row, 0.5 ideal) from
+``benchmarks/common.py``. Run with ``.bench-venv/bin/python`` (``bash
+scripts/bench_env.sh``) to add SDV's GaussianCopula as the anchor (row ``sdv-gc``).
+It prints figures; it asserts nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from anchors import fit_sample_sdv, sdv_available
 from common import holdout_scores, load_adult, synthetic_scores
 from sklearn.model_selection import train_test_split
 
@@ -82,13 +86,15 @@ def run_table(name: str, models: list[str], repeats: int) -> None:
           "those found on all rows")  # fmt: skip
     print(f"  {'model':<8}{'rules':<6}{'fit+sample s':>13}{'all kept':>10}{'worst':>8}"
           f"{'AUC ratio':>15}{'DCR':>15}")  # fmt: skip
-    for model in models:
-        for option in (None, "auto"):
-            runs = np.array([_run(name, real, rules, schema, model, option, split) for split in
-                             range(repeats)])  # fmt: skip
-            mean, sd = runs.mean(axis=0), runs.std(axis=0)
-            print(f"  {model:<8}{option!s:<6}{mean[0]:>13.1f}{mean[1]:>10.1%}{mean[2]:>8.1%}"
-                  f"{mean[3]:>9.3f} ({sd[3]:.3f}){mean[4]:>9.3f} ({sd[4]:.3f})")  # fmt: skip
+    runs: list[tuple[str, str | None]] = [(m, o) for m in models for o in (None, "auto")]
+    runs += [("sdv-gc", None)] if sdv_available() else []
+    for model, option in runs:
+        found = np.array([_run(name, real, rules, schema, model, option, split) for split in
+                          range(repeats)])  # fmt: skip
+        mean, sd = found.mean(axis=0), found.std(axis=0)
+        shown = "-" if model == "sdv-gc" else str(option)
+        print(f"  {model:<8}{shown:<6}{mean[0]:>13.1f}{mean[1]:>10.1%}{mean[2]:>8.1%}"
+              f"{mean[3]:>9.3f} ({sd[3]:.3f}){mean[4]:>9.3f} ({sd[4]:.3f})")  # fmt: skip
 
 
 def _run(
@@ -107,7 +113,10 @@ def _run(
     )
     real_auc = holdout_scores(train, holdout, target, positive)["auc"]
     started = time.perf_counter()
-    fake = Synthesizer(model, seed=split, rules=option).fit(train).sample(len(train))
+    if model == "sdv-gc":
+        fake = fit_sample_sdv("gaussian_copula", train, len(train), seed=split).data
+    else:
+        fake = Synthesizer(model, seed=split, rules=option).fit(train).sample(len(train))
     seconds = time.perf_counter() - started
     share, worst = kept(rules, fake, schema)
     scores = synthetic_scores(train, holdout, fake, real_auc, target, positive)

@@ -30,6 +30,7 @@ _EXPORTS = {
     "Range": "synthtab.constraints",
     "Positive": "synthtab.constraints",
     "Negative": "synthtab.constraints",
+    "DatePart": "synthtab.constraints",
     "FixedCombinations": "synthtab.constraints",
     "Formula": "synthtab.constraints",
     "Grid": "synthtab.constraints",
@@ -45,6 +46,7 @@ __all__ = [*_EXPORTS, "__version__"]
 
 if TYPE_CHECKING:
     from synthtab.constraints import (  # noqa: F401
+        DatePart,
         FixedCombinations,
         Formula,
         Grid,

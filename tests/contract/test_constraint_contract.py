@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from synthtab.constraints import (
+    DatePart,
     FixedCombinations,
     Formula,
     Grid,
@@ -28,6 +29,7 @@ def frame(n: int = 200) -> pd.DataFrame:
     count = rng.integers(0, 40, n)
     a = rng.choice(["x", "y"], n)
     b = rng.choice(["p", "q", "r"], n)
+    when = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 700, n), "D")
     return pd.DataFrame(
         {
             "low": low,
@@ -41,6 +43,8 @@ def frame(n: int = 200) -> pd.DataFrame:
             "bonus": np.where(a == "x", np.nan, rng.gamma(2, 50, n).round(1)),
             "b": b,
             "tier": pd.Series(b).map({"p": "low", "q": "low", "r": "high"}),
+            "when": when,
+            "month": when.month,
         }
     )
 
@@ -56,6 +60,7 @@ EXAMPLES = {
     "grid": Grid("fee", 0.25, offset=1.0),
     "missing_when": MissingWhen("bonus", "a", label="x"),
     "lookup": Lookup("b", ["tier"]),
+    "date_part": DatePart("month", "when", part="month"),
 }
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from synthtab import (
+    DatePart,
     DPConfig,
     Formula,
     Grid,
@@ -191,6 +192,67 @@ def test_planted_formulas_are_found_with_their_rounding() -> None:
     # due = total - paid is found as one sum among total = due + paid, total = net + tax
     # or paid = total - due: whichever, every row of the table obeys it
     assert all(r.is_valid(bills()).all() for r in formulas.values())
+
+
+def orders(n: int = 500, seed: int = 7) -> pd.DataFrame:
+    """A product (amount = price x quantity, in cents), a sum of three that reads it
+    (grand = amount + shipping + tip), the month and hour of an order time."""
+    rng = np.random.default_rng(seed)
+    price, quantity = rng.gamma(2, 10, n).round(2), rng.integers(1, 12, n)
+    amount, tip = (price * quantity).round(2), rng.gamma(1, 3, n).round(2)
+    shipping = rng.choice([0.0, 4.99, 9.99], n)
+    placed = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 400 * 24, n), "h")
+    return pd.DataFrame(
+        {
+            "placed": placed,
+            "month": placed.month,
+            "hour": pd.Series(placed.hour).mask(rng.random(n) < 0.1).where(
+                pd.Series(placed).notna()
+            ),
+            "price": price,
+            "quantity": quantity,
+            "amount": amount,
+            "shipping": shipping,
+            "tip": tip,
+            "grand": (amount + shipping + tip).round(2),
+            "weight": rng.gamma(2, 1, n).round(3),
+        }
+    )
+
+
+def test_products_sums_of_three_and_date_parts_are_found() -> None:
+    rules = discover_rules(orders())
+    formulas = {r.column: r for r in rules if isinstance(r, Formula)}
+    assert formulas["amount"].operator == "product"
+    assert set(formulas["amount"].inputs) == {"price", "quantity"}
+    assert set(formulas["grand"].inputs) == {"amount", "shipping", "tip"}
+    # grand reads the computed amount: its inverse must run after amount's
+    order = [r.column for r in rules if isinstance(r, Formula)]
+    assert order.index("grand") < order.index("amount")
+    parts = {r.column: r.part for r in rules if isinstance(r, DatePart)}
+    assert parts == {"month": "month"}  # hour has gaps where the time has none: no rule
+    assert "weight" not in formulas
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_every_model_keeps_products_chains_and_date_parts(model: str) -> None:
+    real = orders(300)
+    synth = Synthesizer(model, seed=0, rules="auto", **fast_params(model)).fit(real)
+    kinds = {type(r) for r in synth.discovered_rules_}
+    assert {Formula, DatePart} <= kinds
+    out = synth.sample(400)
+    for rule in synth.discovered_rules_:
+        assert rule.is_valid(out, synth.schema_).all(), (model, rule)
+
+
+def test_a_range_asked_of_a_rate_column_asks_its_input() -> None:
+    synth = Synthesizer("trees", seed=0, rules="auto").fit(bills(800))
+    rate = next(r for r in synth.discovered_rules_ if getattr(r, "column", "") == "charge")
+    low, high = rate.condition_bounds({"charge": (30.0, 31.0)})["minutes"]
+    assert low == pytest.approx(29.995 / 0.17) and high == pytest.approx(31.005 / 0.17)
+    out = synth.sample(100, conditions={"charge": (30.0, 31.0)})
+    assert out["charge"].between(30.0, 31.0).all()
+    assert rate.is_valid(out).all()
 
 
 def test_evaluation_reports_the_real_rules_and_the_rows_that_break_them() -> None:

@@ -81,3 +81,16 @@ def test_a_saved_model_looks_up_alike(tmp_path) -> None:
     from synthtab import load
 
     pd.testing.assert_frame_equal(load(tmp_path / "m.synth").sample(200), synth.sample(200))
+
+
+@pytest.mark.parametrize("model", ["trees", "copula", "cgan"])
+def test_a_condition_on_a_looked_up_column_asks_for_its_source(model: str) -> None:
+    real = education(1_000)
+    synth = Synthesizer(
+        model, seed=0, constraints=[Lookup("years", ["level"])], **fast_params(model)
+    ).fit(real)
+    rule = next(r for r in synth.constraints_ if isinstance(r, Lookup))
+    code = float(synth.schema_["level"].categories.index("doctor"))
+    assert rule.condition_bounds({"level": (code, code)})["years"] == (20.0, 20.0)
+    out = synth.sample(200, conditions={"level": "doctor"})
+    assert (out["level"] == "doctor").all() and (out["years"] == 20).all()

@@ -7,6 +7,7 @@ from synthtab.constraints.base import (
     constraint_registry,
 )
 from synthtab.constraints.combinations import FixedCombinations
+from synthtab.constraints.datepart import DatePart
 from synthtab.constraints.formula import Formula
 from synthtab.constraints.grid import Grid
 from synthtab.constraints.lookup import Lookup
@@ -17,6 +18,7 @@ from synthtab.constraints.rules import Inequality, Negative, Positive, Range
 __all__ = [
     "CanonicalTable",
     "Constraint",
+    "DatePart",
     "FixedCombinations",
     "Formula",
     "Grid",

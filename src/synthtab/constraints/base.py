@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from synthtab.encoding.canonical import CanonicalTable
+from synthtab.encoding.layout import CanonicalBounds
 from synthtab.errors import NotFittedError, did_you_mean
 from synthtab.registry import Registry
 from synthtab.schema.spec import ColumnKind, ColumnSpec, TableSchema
@@ -96,6 +97,13 @@ class ReversibleConstraint(Constraint):
         """The schema the decoder should use once this rule is in force (a column the rule
         computes must not be clipped to its real range); unchanged for most rules."""
         return schema
+
+    def condition_bounds(self, bounds: CanonicalBounds) -> CanonicalBounds:
+        """A condition on the columns the rule rewrites, asked of the columns the model
+        still sees (a looked-up label asks for its source values), so that a model that
+        conditions natively draws the right rows; the engine still checks every row.
+        Unchanged for most rules: their columns are left to rejection."""
+        return bounds
 
     def fit_transform(self, table: CanonicalTable) -> CanonicalTable:
         """Remember the original specs, learn what the transform needs, transform."""

@@ -1,4 +1,5 @@
-"""A column that is a linear formula of others: ``charge = 0.17 * minutes``, ``total = a + b``.
+"""A column that is a formula of others: ``charge = 0.17 * minutes``, ``total = a + b + c``,
+``due = total - paid``, ``amount = price * quantity``.
 
 The rule holds when the column equals the formula rounded to the column's step (a
 charge rounded to cents), in every row where all its columns are present. It is
@@ -32,6 +33,7 @@ from synthtab.constraints.base import (
     working_spec,
 )
 from synthtab.encoding.columns import from_canonical, to_canonical
+from synthtab.encoding.layout import CanonicalBounds
 from synthtab.errors import InvalidParameterError
 from synthtab.schema.spec import TableSchema
 
@@ -39,11 +41,17 @@ from synthtab.schema.spec import TableSchema
 RELATIVE_SLACK = 1e-9
 
 
+#: How the terms ``k * input`` combine.
+OPERATORS = ("sum", "product")
+
+
 @constraint_registry.register(
-    "formula", description="column = sum of coefficient x input, to the column's step"
+    "formula",
+    description="column = sum (or product) of coefficient x input, to the column's step",
 )
 class Formula(ReversibleConstraint):
-    """``column == round(sum(k * input), step)`` in every row where all are present."""
+    """``column == round(sum(k * input), step)`` in every row where all are present
+    (``operator="product"``: the product of the terms instead of their sum)."""
 
     kind = "formula"
     reads_decoded_columns = True
@@ -55,6 +63,7 @@ class Formula(ReversibleConstraint):
         coefficients: Sequence[float] | None = None,
         *,
         step: float = 0.0,
+        operator: str = "sum",
     ) -> None:
         names = (inputs,) if isinstance(inputs, str) else tuple(inputs)
         ks = tuple(
@@ -69,7 +78,12 @@ class Formula(ReversibleConstraint):
             raise InvalidParameterError(
                 f"Formula('{column}', ...) needs finite coefficients and a step >= 0."
             )
+        if operator not in OPERATORS:
+            raise InvalidParameterError(
+                f"Formula('{column}', ...) has operator {operator!r}; choose one of {OPERATORS}."
+            )
         self.column, self.inputs, self.coefficients, self.step = column, names, ks, float(step)
+        self.operator = operator
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -92,9 +106,8 @@ class Formula(ReversibleConstraint):
 
     def predicted(self, values: Mapping[str, np.ndarray]) -> np.ndarray:
         """The formula's value from the inputs (NaN where one is missing)."""
-        return np.sum(
-            [k * values[c] for c, k in zip(self.inputs, self.coefficients, strict=True)], axis=0
-        )
+        terms = [k * values[c] for c, k in zip(self.inputs, self.coefficients, strict=True)]
+        return np.prod(terms, axis=0) if self.operator == "product" else np.sum(terms, axis=0)
 
     def is_valid(self, df: pd.DataFrame, schema: TableSchema | None = None) -> np.ndarray:
         value = numbers_of(df, self.column, schema)
@@ -120,6 +133,18 @@ class Formula(ReversibleConstraint):
         table.replace(self.column, value, unbounded)  # see decoding_schema
         return table
 
+    def condition_bounds(self, bounds: CanonicalBounds) -> CanonicalBounds:
+        """A range asked of a constant rate's column asks its input for the range over
+        the rate (``charge in [30, 31]`` asks ``minutes in [176.4, 182.4]`` at 0.17);
+        a sum has no one-column translation and is left to rejection."""
+        if self.column not in bounds or len(self.inputs) != 1 or self.coefficients[0] == 0:
+            return bounds
+        (name,), (rate,) = self.inputs, self.coefficients
+        low, high = bounds[self.column]
+        ends = sorted(((low - self.step / 2) / rate, (high + self.step / 2) / rate))
+        have_low, have_high = bounds.get(name, (-np.inf, np.inf))
+        return {**bounds, name: (max(have_low, ends[0]), min(have_high, ends[1]))}
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
@@ -127,12 +152,20 @@ class Formula(ReversibleConstraint):
             "inputs": list(self.inputs),
             "coefficients": list(self.coefficients),
             "step": self.step,
+            **({"operator": self.operator} if self.operator != "sum" else {}),
         }
 
     def __repr__(self) -> str:
-        terms = " + ".join(
-            (c if k == 1.0 else f"{k:g} * {c}")
+        terms = [
+            c if abs(k) == 1.0 else f"{abs(k):g} * {c}"
             for c, k in zip(self.inputs, self.coefficients, strict=True)
-        )
+        ]
+        negative = [k < 0 for k in self.coefficients]
+        if self.operator == "product":
+            shown = ("-" if sum(negative) % 2 else "") + " * ".join(terms)
+        else:
+            shown = ("-" if negative[0] else "") + terms[0]
+            rest = zip(terms[1:], negative[1:], strict=True)
+            shown += "".join(f" {'-' if neg else '+'} {term}" for term, neg in rest)
         rounding = f", to {self.step:g}" if self.step else ""
-        return f"Formula({self.column} = {terms}{rounding})"
+        return f"Formula({self.column} = {shown}{rounding})"

@@ -35,6 +35,7 @@ from synthtab.constraints.base import (
 )
 from synthtab.constraints.combinations import FixedCombinations, _stack
 from synthtab.encoding.columns import from_canonical, to_canonical
+from synthtab.encoding.layout import CanonicalBounds
 from synthtab.errors import ConstraintViolationError, InvalidParameterError
 from synthtab.schema.spec import TableSchema
 
@@ -122,7 +123,7 @@ class Lookup(FixedCombinations):
         (for an unseen label or gap) the commonest combination."""
         commonest = int(np.argmax(self.counts_)) if self.counts_ is not None else 0
         rows = np.full(len(source), commonest, dtype=np.int64)
-        gap = np.isnan(keys) | (keys < 0) if not self._source_is_number() else np.isnan(keys)
+        gap = self._is_gap(keys)
         order = np.argsort(np.where(gap, np.inf, keys), kind="stable")
         seen = keys[order][: int((~gap).sum())]
         if len(seen):
@@ -135,6 +136,31 @@ class Lookup(FixedCombinations):
         for k in np.flatnonzero(gap):  # a missing source is a value of its own
             rows[_same(source, keys[k])] = k
         return rows
+
+    def condition_bounds(self, bounds: CanonicalBounds) -> CanonicalBounds:
+        """A condition on targets asks for the source values that give them: their span
+        (a number's ``education-num in [13, 13]`` for ``education = Bachelors``; seen
+        values inside the span that give another target are left to rejection)."""
+        asked = [name for name in self.targets if name in bounds]
+        if not asked or self.combinations_ is None:
+            return bounds
+        combos = self.combinations_
+        keep = np.ones(len(combos), dtype=bool)
+        for name in asked:
+            low, high = bounds[name]
+            keep &= (combos[:, self.columns.index(name)] >= low) & (
+                combos[:, self.columns.index(name)] <= high
+            )
+        keys = combos[keep, 0]
+        keys = keys[~self._is_gap(keys)]
+        if not len(keys):
+            return bounds
+        low, high = bounds.get(self.source, (-np.inf, np.inf))
+        return {**bounds, self.source: (max(low, float(keys.min())), min(high, float(keys.max())))}
+
+    def _is_gap(self, keys: np.ndarray) -> np.ndarray:
+        """Which source keys stand for a missing value (NaN; code -1 for a label)."""
+        return np.isnan(keys) if self._source_is_number() else np.isnan(keys) | (keys < 0)
 
     def _source_is_number(self) -> bool:
         return self.specs_ is not None and self.original(self.source).kind in NUMBER_KINDS

@@ -246,6 +246,9 @@ class TableEncoder:
         answer for, and columns a constraint rewrites, are left to the engine's
         rejection, which checks every row anyway; ``None`` when nothing is left.
         """
+        for rule in self.transforms:  # a rewritten column asks the columns it comes from
+            translate = getattr(rule, "condition_bounds", None)
+            canonical = translate(canonical) if translate is not None else canonical
         bounds: EncodedBounds = {}
         for col, start in zip(self._fitted(), self._feature_starts(), strict=True):
             asked = canonical.get(col.spec.name)
