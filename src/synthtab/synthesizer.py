@@ -89,11 +89,14 @@ class Synthesizer:
         bounds, the model) is spent from it; ``privacy_report_`` says how. A
         model that cannot honour it is refused here, before any data is read.
     rules:
-        ``"auto"`` finds the exact rules the real rows obey at fit time (orders
-        between numbers or dates, label columns that fix others; see
+        ``"auto"`` (the default) finds the exact rules the real rows obey at fit time
+        (orders, formulas, lookups, parts of dates, missingness, grids; see
         :mod:`synthtab.constraints.discovery`) and keeps them in every sampled row,
-        beside the declared ``constraints``; ``discovered_rules_`` lists them.
-        ``None`` (the default for now) finds none.
+        beside the declared ``constraints``; ``discovered_rules_`` lists them, and the
+        fit report names them. ``None`` finds none; a list of rules is taken as
+        declared rules (as ``constraints``) and nothing is searched for. Under a
+        differential-privacy budget nothing is searched for either (an exact rule of
+        the real rows is not differentially private): the fit report says so.
     **params:
         Parameters of the model, validated at once.
 
@@ -112,7 +115,7 @@ class Synthesizer:
         constraints: Sequence[Constraint] | None = None,
         invalid_rows: str = "raise",
         privacy: DPConfig | float | None = None,
-        rules: str | None = None,
+        rules: str | Sequence[Constraint] | None = "auto",
         **params: Any,
     ) -> None:
         self.model = model
@@ -121,7 +124,7 @@ class Synthesizer:
         self.constraints = list(constraints) if constraints else None
         self.invalid_rows = invalid_rows
         self.privacy = privacy
-        self.rules = rules
+        self.rules = list(rules) if isinstance(rules, list | tuple) else rules
         self.params = params
         self._build_params()  # raise early on a typo or a bad value
 
@@ -151,9 +154,9 @@ class Synthesizer:
 
     def _build_params(self, model: str | None = None) -> ModelParams | None:
         check_seed(self.seed)
-        check_constraint_options(self.constraints, self.invalid_rows)
         private = as_dp_config(self.privacy) is not None
-        _check_rules_option(self.rules, private)
+        _check_rules_option(self.rules)
+        check_constraint_options(self._declared(), self.invalid_rows)
         model = model or (AUTO_PRIVATE if private and self.model == AUTO else self.model)
         if model == AUTO:
             if self.params:
@@ -169,7 +172,7 @@ class Synthesizer:
 
             if not model_cls.capabilities.differential_privacy:
                 raise PrivacyBudgetError(refusal_message(model_cls))
-            check_private_constraints(self.constraints)
+            check_private_constraints(self._declared())
         return model_cls.Params.build({**entry.preset, **self.params})
 
     @staticmethod
@@ -211,9 +214,10 @@ class Synthesizer:
         if not any(not c.kind.is_generated for c in schema):
             name, params, reason = self._nothing_to_learn(schema, name)
         model: Model = model_registry.get(name).load()(params)
-        rules = fresh_constraints(self.constraints, schema)
+        rules = fresh_constraints(self._declared(), schema)
         data, dropped = enforce_on_real_rows(data, rules, schema, self.invalid_rows)
-        found = self._discover(data, schema, rules) if self.rules == "auto" else []
+        search = self.rules == "auto" and config is None
+        found = self._discover(data, schema, rules) if search else []
         rules = fresh_constraints([*rules, *found], schema) if found else rules
         for rule in rules:
             if isinstance(rule, ReversibleConstraint):
@@ -237,9 +241,15 @@ class Synthesizer:
             report.notes.insert(0, reason)
         if dropped:
             report.notes.append(f"dropped {dropped} real rows that broke a constraint")
-        if self.rules == "auto":
+        if search:
             shown = "; ".join(map(repr, found)) or "none"
             report.notes.append(f"rules found in the real rows, kept in every sampled row: {shown}")
+        elif self.rules == "auto":
+            report.notes.append(
+                "rules were not searched for: under a differential-privacy budget an exact "
+                "rule found in the real rows is not differentially private; pass the rules "
+                "you know as constraints=[...]"
+            )
         wide = encoder.wide_label_columns()
         if wide:
             report.notes.append(
@@ -252,6 +262,11 @@ class Synthesizer:
         self.model_params_ = model.params.to_dict()
         self.model_name_ = name
         return self
+
+    def _declared(self) -> list[Constraint]:
+        """The declared rules: ``constraints``, and ``rules`` when it is a list."""
+        listed = self.rules if isinstance(self.rules, list) else []
+        return [*(self.constraints or ()), *listed]
 
     def _discover(
         self, data: pd.DataFrame, schema: TableSchema, declared: Sequence[Constraint]
@@ -424,7 +439,7 @@ class Synthesizer:
                 "params": self.model_params_,
                 "user_params": self.params,
                 "privacy": _privacy_to_json(self.privacy),
-                "rules": self.rules,
+                "rules": self.rules if not isinstance(self.rules, list) else None,
                 "discovered_rules": [
                     i for i, r in enumerate(self.constraints_) if r in self.discovered_rules_
                 ],
@@ -593,17 +608,11 @@ def _check_count(value: object, what: str) -> None:
         raise InvalidParameterError(f"The {what} must be a positive int. Got {value!r} instead.")
 
 
-def _check_rules_option(rules: object, private: bool) -> None:
-    if rules not in (None, "auto"):
+def _check_rules_option(rules: object) -> None:
+    if rules is not None and rules != "auto" and not isinstance(rules, list):
         raise InvalidParameterError(
-            f"The 'rules' option must be 'auto' (find the table's exact rules) or None. "
-            f"Got {rules!r}; declared rules go in constraints=[...]."
-        )
-    if rules == "auto" and private:
-        raise PrivacyBudgetError(
-            "rules='auto' cannot run under a differential-privacy budget: an exact rule "
-            "found in the real rows is not differentially private. Pass the rules you know "
-            "as constraints=[...] and leave rules=None."
+            "The 'rules' option must be 'auto' (find the table's exact rules), None (find "
+            f"none) or a list of rules (declared, as constraints=[...]). Got {rules!r}."
         )
 
 

@@ -75,7 +75,7 @@ def test_every_sampled_row_obeys_every_rule(model: str) -> None:
 
 def test_without_rules_the_same_model_breaks_them() -> None:
     real = orders()
-    out = Synthesizer("marginals", seed=1).fit(real).sample(5000)
+    out = Synthesizer("marginals", seed=1, rules=None).fit(real).sample(5000)
     assert (~Inequality("min_qty", "max_qty").is_valid(out)).sum() > 500
     pairs = set(zip(out["city"], out["country"], strict=True))
     assert ("Paris", "DE") in pairs
@@ -117,7 +117,7 @@ def test_real_violations_are_reported_with_examples() -> None:
 def test_real_violations_can_be_dropped() -> None:
     real = pd.DataFrame({"lo": [1, 2, 9, 4, 8, 3], "hi": [3, 4, 5, 6, 7, 3]})
     synth = Synthesizer(constraints=[Inequality("lo", "hi")], invalid_rows="drop").fit(real)
-    assert synth.fit_report_.notes[-1] == "dropped 2 real rows that broke a constraint"
+    assert "dropped 2 real rows that broke a constraint" in synth.fit_report_.notes
     assert (synth.sample(500)["hi"] >= synth.sample(500)["lo"]).all()
 
 

@@ -18,7 +18,7 @@ from synthtab import (
     Synthesizer,
 )
 from synthtab.constraints.discovery import discover_rules
-from synthtab.errors import InvalidParameterError, PrivacyBudgetError
+from synthtab.errors import InvalidParameterError
 from tests.contract.models import MODELS, fast_params
 
 
@@ -120,13 +120,27 @@ def test_declared_rules_win_over_found_ones_on_their_columns() -> None:
     assert (synth.sample(500).eval("requested <= limit")).all()
 
 
-def test_bad_options_and_privacy_are_refused_with_the_reason() -> None:
+def test_bad_options_are_refused_and_privacy_searches_nothing_and_says_why() -> None:
     with pytest.raises(InvalidParameterError, match="'rules' option must be 'auto'"):
         Synthesizer("copula", rules="yes")
-    with pytest.raises(PrivacyBudgetError, match="exact rule found in the real rows is not"):
-        Synthesizer("copula", rules="auto", privacy=DPConfig(1.0))
+    with pytest.raises(InvalidParameterError, match="must hold synthtab constraints"):
+        Synthesizer("copula", rules=["requested <= approved"])
     with pytest.raises(InvalidParameterError, match="'min_support' option"):
         discover_rules(loans(), min_support=1)
+    numbers = loans(2000).select_dtypes("number")  # labels this rare would not be released
+    private = Synthesizer("marginals", seed=0, privacy=DPConfig(1.0)).fit(numbers)
+    assert private.get_params()["rules"] == "auto" and private.discovered_rules_ == []
+    assert any("not differentially private" in note for note in private.fit_report_.notes)
+
+
+def test_rules_are_found_by_default_and_a_list_is_taken_as_declared() -> None:
+    real = loans(400)
+    assert Synthesizer("trees", seed=0).fit(real).discovered_rules_
+    assert Synthesizer("trees", seed=0, rules=None).fit(real).discovered_rules_ == []
+    declared = Synthesizer("trees", seed=0, rules=[Inequality("requested", "limit")]).fit(real)
+    assert declared.discovered_rules_ == []
+    assert declared.constraints_ == [Inequality("requested", "limit")]
+    assert declared.sample(300).eval("requested <= limit").all()
 
 
 def test_cli_writes_the_rules_and_fit_reads_them_back(tmp_path) -> None:

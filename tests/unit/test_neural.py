@@ -163,9 +163,9 @@ def test_early_stopping_restores_the_best_weights(people: pd.DataFrame) -> None:
 
 def test_steps_and_time_budget_bound_training(people: pd.DataFrame) -> None:
     report = Synthesizer("gan", seed=0, steps=7, **TINY).fit(people).fit_report_
-    assert "(7 steps)" in report.notes[-1]
+    assert any("(7 steps)" in note for note in report.notes)
     report = Synthesizer("gan", seed=0, epochs=10_000, time_budget=0.5, **TINY).fit(people)
-    assert "time budget" in report.fit_report_.notes[-1]
+    assert any("time budget" in note for note in report.fit_report_.notes)
 
 
 def test_vae_learns_label_shares_and_missing_share(mixed_frame: pd.DataFrame) -> None:

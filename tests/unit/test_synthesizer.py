@@ -55,7 +55,7 @@ def test_get_and_set_params_round_trip() -> None:
         "constraints": None,
         "invalid_rows": "raise",
         "privacy": None,
-        "rules": None,
+        "rules": "auto",
         "grid_size": 101,
     }
     synth.set_params(model="marginals", seed=4)

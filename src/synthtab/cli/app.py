@@ -229,13 +229,14 @@ def fit(
         typer.Option("--delta", help="The DP delta; default min(1e-5, 1/(10 rows))."),
     ] = None,
     rules: Annotated[
-        str | None,
+        str,
         typer.Option(
             "--rules",
-            help="'auto': find the exact rules the rows obey (orders, label columns that fix "
-            "others) and keep them in every sampled row; `synthtab rules` shows them first.",
+            help="'auto' (the default): find the exact rules the rows obey (orders, formulas, "
+            "lookups, parts of dates, missingness, grids) and keep them in every sampled row; "
+            "`synthtab rules` shows them first. 'none': find none.",
         ),
-    ] = None,
+    ] = "auto",
     overwrite: Overwrite = False,
 ) -> None:
     """Learn a table (a file, or a database table) and save the fitted model."""
@@ -259,7 +260,7 @@ def fit(
             constraints=declared,
             invalid_rows=invalid_rows,
             privacy=privacy,
-            rules=rules,
+            rules=_rules_option(rules),
             **params,
         )
         check_writable(output, option="model file")
@@ -290,6 +291,18 @@ def fit(
             f"({', '.join(f'{k} {v.epsilon:.3g}' for k, v in spent.parts.items())}).",
             soft_wrap=True,
         )
+
+
+def _rules_option(rules: str) -> str | None:
+    """'auto' or 'none' from --rules (the Python API's "auto" and None)."""
+    from synthtab.errors import InvalidParameterError
+
+    if rules.lower() not in ("auto", "none"):
+        raise InvalidParameterError(
+            f"--rules must be 'auto' (find the table's exact rules) or 'none'. Got {rules!r}; "
+            "declared rules go in a file passed with --constraints."
+        )
+    return "auto" if rules.lower() == "auto" else None
 
 
 def _privacy_option(epsilon: float | None, delta: float | None) -> Any:
