@@ -425,10 +425,15 @@ class Synthesizer:
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the fitted synthesizer to a ``.synth`` file (atomically)."""
+        return write_model_file(path, self.to_manifest())
+
+    def to_manifest(self) -> dict[str, Any]:
+        """The fitted synthesizer as a state tree of JSON scalars and numpy arrays
+        (what :meth:`save` writes; a database model nests one per table)."""
         self._check_fitted()
         from synthtab.version import __version__
 
-        manifest = {
+        return {
             "synthtab_version": __version__,
             "synthesizer": {
                 "model": self.model,
@@ -453,7 +458,6 @@ class Synthesizer:
                 self.privacy_report_.to_dict() if self.privacy_report_ is not None else None
             ),
         }
-        return write_model_file(path, manifest)
 
     @classmethod
     def load(
@@ -464,7 +468,17 @@ class Synthesizer:
         Custom ``Predicate`` rules are saved by name only; pass their functions
         again as ``predicates={"name": fn}``.
         """
-        manifest = read_model_file(path)
+        return cls.from_manifest(read_model_file(path), path, predicates=predicates)
+
+    @classmethod
+    def from_manifest(
+        cls,
+        manifest: dict[str, Any],
+        path: str | os.PathLike[str],
+        *,
+        predicates: Mapping[str, RowRule] | None = None,
+    ) -> Synthesizer:
+        """Rebuild a synthesizer from :meth:`to_manifest`'s tree, read from ``path``."""
         try:
             synth = cls._from_manifest(manifest, dict(predicates or {}))
         except (KeyError, TypeError, ValueError) as exc:

@@ -219,7 +219,7 @@ def _generated_values(
         start = int(spec.maximum or 0) + 1 + row_offset
         return np.arange(start, start + n)
     if spec.kind is ColumnKind.IDENTIFIER:
-        return _pattern_strings(spec.identifier_pattern or "", n, rng)
+        return pattern_strings(spec.identifier_pattern or "", n, rng)
     if spec.kind is ColumnKind.PII:
         return _faker_values(spec, n, rng)
     raise InvalidParameterError(
@@ -230,7 +230,8 @@ def _generated_values(
 _CHAR_RANGES = {"A": (65, 91), "a": (97, 123), "9": (48, 58)}
 
 
-def _pattern_strings(pattern: str, n: int, rng: np.random.Generator) -> np.ndarray:
+def pattern_strings(pattern: str, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` random strings of one shape (A: upper letter, a: lower, 9: digit)."""
     ranges = np.array([_CHAR_RANGES.get(c, (ord(c), ord(c) + 1)) for c in pattern] or [(32, 33)])
     # one row-major draw, so row i depends on nothing after it
     uniform = rng.random((n, len(ranges)))
