@@ -40,6 +40,7 @@ _EXPORTS = {
     "rebalance": "synthtab.rebalance",
     "evaluate": "synthtab.evaluation",
     "DPConfig": "synthtab.privacy",
+    "MultiTableSynthesizer": "synthtab.relational",
 }
 
 __all__ = [*_EXPORTS, "__version__"]
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
     from synthtab.models import model_registry  # noqa: F401
     from synthtab.privacy import DPConfig  # noqa: F401
     from synthtab.rebalance import rebalance  # noqa: F401
+    from synthtab.relational import MultiTableSynthesizer  # noqa: F401
     from synthtab.sampling.conditions import ClassMix, Condition  # noqa: F401
     from synthtab.schema import ColumnKind, ColumnSpec, TableSchema, infer_schema  # noqa: F401
     from synthtab.synthesizer import Synthesizer, load  # noqa: F401

@@ -24,7 +24,7 @@ import pandas as pd
 from scipy.stats import ks_2samp, spearmanr
 
 from synthtab.relational.metadata import Relation
-from synthtab.relational.plan import LINKED, MISSING, ORPHAN, children_per_row, link_states
+from synthtab.relational.plan import MISSING, ORPHAN, children_per_row, link_states
 
 Tables = Mapping[str, pd.DataFrame]
 
@@ -74,7 +74,9 @@ def cross_table_correlations(
     """Spearman correlation of (parent column, child column) pairs on the joined rows."""
     rows = []
     for parent_col, child_col in pairs:
-        values = [_joined_correlation(t, relation, parent_col, child_col) for t in (real, synthetic)]
+        values = [
+            _joined_correlation(t, relation, parent_col, child_col) for t in (real, synthetic)
+        ]
         rows.append(
             {
                 "relation": str(relation),
@@ -88,7 +90,9 @@ def cross_table_correlations(
     return pd.DataFrame(rows)
 
 
-def _joined_correlation(tables: Tables, relation: Relation, parent_col: str, child_col: str) -> float:
+def _joined_correlation(
+    tables: Tables, relation: Relation, parent_col: str, child_col: str
+) -> float:
     child = tables[relation.child][[*relation.child_columns, child_col]].copy()
     child.columns = [*relation.parent_columns, "__child"]
     parent = tables[relation.parent][[*relation.parent_columns, parent_col]]

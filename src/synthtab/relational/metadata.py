@@ -41,8 +41,9 @@ MIN_DISTINCT_BY_VALUE = 3
 class Relation:
     """``child.child_columns`` hold keys of ``parent.parent_columns``.
 
-    >>> Relation.parse("flights.tailnum -> planes.tailnum")
-    Relation(child='flights', child_columns=('tailnum',), parent='planes', parent_columns=('tailnum',))
+    >>> r = Relation.parse("flights.tailnum -> planes.tailnum")
+    >>> r.child, r.child_columns, r.parent, r.parent_columns
+    ('flights', ('tailnum',), 'planes', ('tailnum',))
     """
 
     child: str
@@ -123,7 +124,7 @@ def detect_primary_keys(tables: Tables) -> dict[str, tuple[str, ...]]:
     """The single column of each table that is a key: unique, never missing, whole
     numbers or text, and best named (``id``, ``<table>_id``, ``*_id``, ``code``,
     ``key``); tables without one are left out (declare composite keys)."""
-    keys = {}
+    keys: dict[str, tuple[str, ...]] = {}
     for name, frame in tables.items():
         candidates = [c for c in frame.columns if _is_key_column(frame[c])]
         if candidates:
@@ -160,9 +161,7 @@ def _key_pair(frame: pd.DataFrame, others: list[set[str]]) -> tuple[str, str] | 
     return None
 
 
-def detect_relations(
-    tables: Tables, primary_keys: Mapping[str, Sequence[str]]
-) -> list[Relation]:
+def detect_relations(tables: Tables, primary_keys: Mapping[str, Sequence[str]]) -> list[Relation]:
     """Foreign keys: a child column whose distinct values are mostly keys of a parent,
     by name (``tailnum`` -> ``planes.tailnum``, ``person_id`` -> ``persons.id``; at
     least half of them) or by values alone for text keys (nine in ten). Each column
@@ -179,11 +178,15 @@ def detect_relations(
                 (score, parent, tuple(key))
                 for parent, key in primary_keys.items()
                 if len(key) == 1
-                and (score := _reference_score(frame[column], column, parent, key[0], tables, distinct))
+                and (
+                    score := _reference_score(
+                        frame[column], column, parent, key[0], tables, distinct
+                    )
+                )
             ]
             if scored:
-                _, parent, key = max(scored, key=lambda item: item[0])
-                found.append(Relation(child, (column,), parent, key))
+                _, parent, best_key = max(scored, key=lambda item: item[0])
+                found.append(Relation(child, (column,), parent, best_key))
         for parent, key in primary_keys.items():
             if len(key) > 1:
                 found += _composite_relation(child, frame, parent, tuple(key), tables[parent])
@@ -269,9 +272,7 @@ def _is_text(series: pd.Series) -> bool:
 
 def _same_key_type(a: pd.Series, b: pd.Series) -> bool:
     numeric, dates = pd.api.types.is_numeric_dtype, pd.api.types.is_datetime64_any_dtype
-    return (
-        (numeric(a) and numeric(b)) or (_is_text(a) and _is_text(b)) or (dates(a) and dates(b))
-    )
+    return (numeric(a) and numeric(b)) or (_is_text(a) and _is_text(b)) or (dates(a) and dates(b))
 
 
 # -- checks ---------------------------------------------------------------------------

@@ -132,9 +132,11 @@ def make_plan(
         KeySpec.learn(frame[key[0]]) if generated else None,
     )
     for relation in relations:
-        if relation.parent == name and kinds.get(relation.child) != "reference":
-            if kinds.get(name) != "reference":
-                plan.counts[str(relation)] = f"count:{relation.child}.{_cols(relation)}"
+        if relation.parent == name and "reference" not in (
+            kinds.get(relation.child),
+            kinds.get(name),
+        ):
+            plan.counts[str(relation)] = f"count:{relation.child}.{_cols(relation)}"
         if relation.child == name:
             kind = "self" if relation.is_self_reference else kinds[relation.parent]
             plan.links.append(LinkPlan(relation, kind))
@@ -145,9 +147,7 @@ def _cols(relation: Relation) -> str:
     return ",".join(relation.child_columns)
 
 
-def link_states(
-    frame: pd.DataFrame, relation: Relation, parent: pd.DataFrame
-) -> np.ndarray:
+def link_states(frame: pd.DataFrame, relation: Relation, parent: pd.DataFrame) -> np.ndarray:
     """Per child row: ``parent``, ``orphan`` (a key no parent row has) or ``missing``."""
     values = frame[list(relation.child_columns)]
     missing = values.isna().any(axis=1).to_numpy()
@@ -226,7 +226,10 @@ def _add_link(
         out[link.state_column] = states
     parent_plan = plans[relation.parent]
     pointers = {  # keys made fresh say nothing about the row
-        c for up in parent_plan.links if up.kind in ("generated", "self") for c in up.relation.child_columns
+        c
+        for up in parent_plan.links
+        if up.kind in ("generated", "self")
+        for c in up.relation.child_columns
     }
     shown = [
         c

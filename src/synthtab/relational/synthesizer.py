@@ -28,15 +28,20 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Self
+from typing import Self
 
 import numpy as np
 import pandas as pd
 
-from synthtab.errors import DataValidationError, InvalidParameterError, ModelFileError, NotFittedError
+from synthtab.errors import (
+    DataValidationError,
+    InvalidParameterError,
+    ModelFileError,
+    NotFittedError,
+)
 from synthtab.persistence import read_model_file, write_model_file
 from synthtab.random import SeedTree, check_seed
-from synthtab.relational.matching import match_to_slots, slots_for
+from synthtab.relational.matching import match_to_slots
 from synthtab.relational.metadata import (
     Relation,
     as_relations,
@@ -144,7 +149,9 @@ class MultiTableSynthesizer:
         return "generated" if len(key) == 1 else "natural"
 
     def _check_options(self, tables: Database) -> None:
-        unknown = [t for t in [*self.reference, *self.models, *self.primary_keys] if t not in tables]
+        unknown = [
+            t for t in [*self.reference, *self.models, *self.primary_keys] if t not in tables
+        ]
         if unknown:
             raise InvalidParameterError(
                 f"The options name table(s) {sorted(set(unknown))} that are not among the "
@@ -158,7 +165,9 @@ class MultiTableSynthesizer:
         ones, each child table as many rows as its synthetic parents ask for."""
         self._check_fitted()
         if not isinstance(scale, int | float) or not scale > 0:
-            raise InvalidParameterError(f"The 'scale' option must be a positive number. Got {scale!r}.")
+            raise InvalidParameterError(
+                f"The 'scale' option must be a positive number. Got {scale!r}."
+            )
         seeds = SeedTree(check_seed(self.seed if seed is None else seed)).child("database")
         self.sample_notes_: list[str] = []
         learned: Database = {}  # what each table's model drew, with its plan's columns
@@ -183,7 +192,7 @@ class MultiTableSynthesizer:
 
     def _draw(self, plan: TablePlan, learned: Database, scale: float, seed: int) -> pd.DataFrame:
         synth = self.synthesizers_[plan.name]
-        first = next((l for l in plan.links if l.kind in ("generated", "natural")), None)
+        first = next((link for link in plan.links if link.kind in ("generated", "natural")), None)
         if first is None:
             n = max(1, round(scale * plan.n_rows))
         else:
@@ -206,6 +215,7 @@ class MultiTableSynthesizer:
         taken are dropped (``sample_notes_`` says how many)."""
         key = list(plan.key)
         synth = self.synthesizers_[plan.name]
+        wanted_rows = len(table)
         for attempt in range(_KEY_DRAWS):
             taken = table.duplicated(key) & table[key].notna().all(axis=1)
             if not taken.any():
@@ -218,9 +228,15 @@ class MultiTableSynthesizer:
                 self._fill_link(extra_table, extra, link, learned, out, rng)
             rows = pd.concat([rows[keep], extra], ignore_index=True)
             table = pd.concat([table[keep], extra_table], ignore_index=True)
-            new = ~table.duplicated(key).to_numpy()
-            wanted = np.flatnonzero(new)[: len(keep)]  # as many rows as were asked for
-            rows, table = rows.iloc[wanted].reset_index(drop=True), table.iloc[wanted].reset_index(drop=True)
+            new = ~(table.duplicated(key) & table[key].notna().all(axis=1)).to_numpy()
+            wanted = np.flatnonzero(new)[:wanted_rows]  # as many rows as were asked for
+            if len(wanted) < wanted_rows:  # still short: keep repeats for the next round
+                short = np.flatnonzero(~new)[: wanted_rows - len(wanted)]
+                wanted = np.sort(np.concatenate([wanted, short]))
+            rows, table = (
+                rows.iloc[wanted].reset_index(drop=True),
+                table.iloc[wanted].reset_index(drop=True),
+            )
         taken = (table.duplicated(key) & table[key].notna().all(axis=1)).to_numpy()
         if taken.any():  # a near-full grid (every station, every hour): give the rest free values
             moved = _free_key_values(table, key, _free_key_column(plan), taken, rng)
@@ -229,7 +245,11 @@ class MultiTableSynthesizer:
             self.sample_notes_.append(
                 f"{plan.name}: {moved} rows whose key ({', '.join(key)}) repeated another row's "
                 f"after {_KEY_DRAWS} redraws took a free {_free_key_column(plan)!r} value"
-                + (f"; {int(taken.sum())} rows with no free value were dropped." if taken.any() else ".")
+                + (
+                    f"; {int(taken.sum())} rows with no free value were dropped."
+                    if taken.any()
+                    else "."
+                )
             )
             rows, table = rows[~taken].reset_index(drop=True), table[~taken].reset_index(drop=True)
         return rows, table
@@ -246,7 +266,9 @@ class MultiTableSynthesizer:
         relation = link.relation
         if link.kind == "reference":
             return
-        states = rows[link.state_column].to_numpy() if link.state_column else np.full(len(rows), LINKED)
+        states = (
+            rows[link.state_column].to_numpy() if link.state_column else np.full(len(rows), LINKED)
+        )
         cols, keys = list(relation.child_columns), list(relation.parent_columns)
         if link.kind == "self":
             parents = table  # its own rows, keys already made
@@ -269,7 +291,9 @@ class MultiTableSynthesizer:
         if link.kind in ("generated", "self"):
             orphan = states == ORPHAN
             if orphan.any():
-                _write_orphans(table, cols, parents[keys[0]], self.plans_[relation.parent], link, orphan, rng)
+                _write_orphans(
+                    table, cols, parents[keys[0]], self.plans_[relation.parent], link, orphan, rng
+                )
         missing = states == "missing"
         if missing.any():  # missing stays missing
             for c in cols:
@@ -324,11 +348,14 @@ class MultiTableSynthesizer:
             db.primary_keys_ = {k: tuple(v) for k, v in info["primary_keys"].items()}
             db.order_ = list(info["order"])
             db.plans_ = {k: TablePlan.from_dict(v) for k, v in info["plans"].items()}
-            db.reference_ = {k: frame_from_state(v) for k, v in manifest["reference_tables"].items()}
+            db.reference_ = {
+                k: frame_from_state(v) for k, v in manifest["reference_tables"].items()
+            }
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelFileError(f"'{path}' is incomplete or damaged ({exc!r}).") from exc
         db.synthesizers_ = {
-            name: Synthesizer.from_manifest(state, path) for name, state in manifest["tables"].items()
+            name: Synthesizer.from_manifest(state, path)
+            for name, state in manifest["tables"].items()
         }
         return db
 
@@ -349,19 +376,32 @@ def _check_tables(tables: object) -> Database:
             [f"expected a dict of table name -> pandas DataFrame, got {type(tables).__name__}"],
             what="The database",
         )
-    bad = [f"table {name!r} is a {type(f).__name__}, not a pandas DataFrame"
-           for name, f in tables.items() if not isinstance(f, pd.DataFrame)]
-    bad += [f"table {name!r} has no rows" for name, f in tables.items()
-            if isinstance(f, pd.DataFrame) and f.empty]
-    bad += [f"table name {name!r} is not a non-empty string" for name in tables
-            if not isinstance(name, str) or not name]
+    bad = [
+        f"table {name!r} is a {type(f).__name__}, not a pandas DataFrame"
+        for name, f in tables.items()
+        if not isinstance(f, pd.DataFrame)
+    ]
+    bad += [
+        f"table {name!r} has no rows"
+        for name, f in tables.items()
+        if isinstance(f, pd.DataFrame) and f.empty
+    ]
+    bad += [
+        f"table name {name!r} is not a non-empty string"
+        for name in tables
+        if not isinstance(name, str) or not name
+    ]
     if bad:
         raise DataValidationError(bad, what="The database")
     return {str(name): frame.reset_index(drop=True) for name, frame in tables.items()}
 
 
 def _match_hierarchy(
-    rows: pd.DataFrame, link: LinkPlan, own: pd.DataFrame, count: str | None, rng: np.random.Generator
+    rows: pd.DataFrame,
+    link: LinkPlan,
+    own: pd.DataFrame,
+    count: str | None,
+    rng: np.random.Generator,
 ) -> np.ndarray:
     """Each row at depth d > 0 gets a parent among the rows one level up (the nearest
     level up that was drawn), in proportion to their learned number of children."""
@@ -434,7 +474,9 @@ def _free_key_values(
     ordered = pool.is_monotonic_increasing or _sortable(pool)
     pool = pool.sort_values(ignore_index=True) if ordered else pool
     rest = [c for c in key if c != column]
-    groups = table[rest].astype(str).agg("|".join, axis=1) if rest else pd.Series("", index=table.index)
+    groups = (
+        table[rest].astype(str).agg("|".join, axis=1) if rest else pd.Series("", index=table.index)
+    )
     values = _object_values(table[column])
     moved = 0
     for group in pd.unique(groups[taken]):
@@ -447,7 +489,11 @@ def _free_key_values(
         need = need[: len(free)]
         if ordered:  # the free values nearest the drawn ones, in the same order
             spots = np.searchsorted(free, values[need]) if len(free) > len(need) else None
-            start = 0 if spots is None else int(np.clip(np.median(spots) - len(need) // 2, 0, len(free) - len(need)))
+            start = (
+                0
+                if spots is None
+                else int(np.clip(np.median(spots) - len(need) // 2, 0, len(free) - len(need)))
+            )
             order = np.argsort(values[need], kind="stable")
             chosen = free[start : start + len(need)]
             values[need[order]] = chosen

@@ -1,7 +1,8 @@
 """Tables kept as they are (reference tables) stored in a model file: each column as
 a plain numpy array and a mask of its gaps, never a pickled object.
 
->>> frame = pd.DataFrame({"code": ["AA", None], "n": [1, 2], "t": pd.to_datetime(["2020-01-01", None])})
+>>> times = pd.to_datetime(["2020-01-01", None])
+>>> frame = pd.DataFrame({"code": ["AA", None], "n": [1, 2], "t": times})
 >>> back = frame_from_state(frame_to_state(frame))
 >>> back.equals(frame), (back.dtypes == frame.dtypes).all()
 (True, np.True_)
@@ -25,7 +26,9 @@ def frame_to_state(frame: pd.DataFrame) -> dict[str, Any]:
             values = series.to_numpy()
         else:
             values = series.astype(object).where(~gaps, "").astype(str).to_numpy(dtype=str)
-        columns.append({"name": str(name), "dtype": str(series.dtype), "values": values, "gaps": gaps})
+        columns.append(
+            {"name": str(name), "dtype": str(series.dtype), "values": values, "gaps": gaps}
+        )
     return {"columns": columns}
 
 
