@@ -76,6 +76,23 @@ def test_detection_finds_the_keys_and_relations() -> None:
     assert sorted(str(r) for r in detect_relations(tables, keys)) == BANK_RELATIONS
 
 
+def test_a_key_named_after_its_table_is_found() -> None:
+    # mlmRev's Exam split into its levels: schools.school, students.school
+    rng = np.random.default_rng(0)
+    schools = pd.DataFrame({"school": np.arange(1, 31), "avg": rng.normal(size=30)})
+    students = pd.DataFrame(
+        {
+            "student": np.arange(1, 301),
+            "school": rng.integers(1, 31, 300),
+            "score": rng.normal(size=300),
+        }
+    )
+    tables = {"schools": schools, "students": students}
+    keys = detect_primary_keys(tables)
+    assert keys["schools"] == ("school",)
+    assert [str(r) for r in detect_relations(tables, keys)] == ["students.school -> schools.school"]
+
+
 def test_every_key_resolves_and_orphans_and_gaps_keep_their_share(fitted_bank) -> None:
     tables, db = fitted_bank
     out = db.sample()

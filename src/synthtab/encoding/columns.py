@@ -140,11 +140,12 @@ def _labels_from_canonical(values: np.ndarray, spec: ColumnSpec) -> pd.Series:
     if spec.dtype == "category":
         return pd.Series(pd.Categorical.from_codes(codes, categories=categories), name=spec.name)
     labels = _label_index(tuple(categories), spec.dtype)
-    taken = (
-        labels.take(codes, allow_fill=True, fill_value=None)
-        if (codes < 0).any()
-        else (labels.take(codes))
-    )
+    missing = codes < 0
+    # Index.take(allow_fill=True, fill_value=None) fills -1 with the last label under
+    # pandas 2 and with NA under pandas 3: take a valid code, then mask it
+    taken = labels.take(np.where(missing, 0, codes))
+    if missing.any():
+        taken = pd.Series(taken, copy=False).where(~missing)
     if str(taken.dtype) == spec.dtype and spec.dtype != "object":  # already exact: no cast
         return pd.Series(taken, name=spec.name, copy=False)
     return _restore(pd.Series(taken), spec.dtype, spec.name)

@@ -253,7 +253,9 @@ def _is_key_column(series: pd.Series) -> bool:
 
 def _key_name_score(column: str, table: str) -> int:
     col, tab = column.lower(), table.lower()
-    if col in ("id", f"{tab}_id", f"{tab.rstrip('s')}_id"):
+    stems = (tab, tab.rstrip("s"), tab[:-3] + "y" if tab.endswith("ies") else tab)
+    # id, school_id or a table named after its key (schools.school, cities.city)
+    if col == "id" or col in stems or col in (f"{s}_id" for s in stems):
         return 3
     if col.endswith("_id") or col.endswith("id") or col in ("code", "key", "faa", "tailnum"):
         return 2
