@@ -79,6 +79,7 @@ class TablePlan:
     key_spec: KeySpec | None = None  # set when the key is made fresh, not learned
     links: list[LinkPlan] = field(default_factory=list)
     counts: dict[str, str] = field(default_factory=dict)  # relation text -> count column
+    count_totals: dict[str, int] = field(default_factory=dict)  # relation text -> real children
 
     @property
     def depth_column(self) -> str | None:
@@ -95,6 +96,7 @@ class TablePlan:
             "key_spec": self.key_spec.to_dict() if self.key_spec else None,
             "links": [link.to_dict() for link in self.links],
             "counts": self.counts,
+            "count_totals": self.count_totals,
         }
 
     @classmethod
@@ -109,6 +111,7 @@ class TablePlan:
             KeySpec.from_dict(spec) if spec else None,
             [LinkPlan.from_dict(item) for item in data["links"]],
             dict(data["counts"]),
+            {str(k): int(v) for k, v in data.get("count_totals", {}).items()},
         )
 
 

@@ -129,6 +129,10 @@ class MultiTableSynthesizer:
                 self.reference_[name] = tables[name].reset_index(drop=True)
                 continue
             frame = training_frame(self.plans_[name], tables, self.plans_, links)
+            self.plans_[name].count_totals = {
+                relation: int(frame[column].sum())
+                for relation, column in self.plans_[name].counts.items()
+            }
             synth = Synthesizer(
                 self.models.get(name, self.model),
                 seed=SeedTree(self.seed).child(f"table:{name}").integer_seed(),
@@ -187,8 +191,22 @@ class MultiTableSynthesizer:
             if plan.key and plan.key_spec is None:
                 rows, table = self._unique_natural_keys(plan, rows, table, learned, out, rng)
             learned[name] = table if plan.key_spec is None else table[[plan.key[0], *rows.columns]]
+            self._calibrate_counts(plan, learned[name], rng)
             out[name] = _restore(table, plan)
         return out
+
+    @staticmethod
+    def _calibrate_counts(plan: TablePlan, drawn: pd.DataFrame, rng: np.random.Generator) -> None:
+        """Scale each drawn children-per-row column so that the children add up to the
+        real number per row of this table: a sum of many skewed draws (most planes fly
+        little, a few a lot) misses the real total by several percent, and the child
+        table's size would miss with it."""
+        for relation, column in plan.counts.items():
+            total = plan.count_totals.get(relation)
+            if total is None:
+                continue
+            target = round(total * len(drawn) / max(plan.n_rows, 1))
+            drawn[column] = scaled_counts(drawn[column].to_numpy(), target, rng)
 
     def _draw(self, plan: TablePlan, learned: Database, scale: float, seed: int) -> pd.DataFrame:
         synth = self.synthesizers_[plan.name]
@@ -454,6 +472,27 @@ def _write_orphans(
     values = _object_values(table[cols[0]])
     values[orphan] = fresh[rng.integers(0, distinct, n)]
     table[cols[0]] = values
+
+
+def scaled_counts(counts: np.ndarray, target: int, rng: np.random.Generator) -> np.ndarray:
+    """Counts in proportion to ``counts`` that add up to ``target``: floors of the
+    scaled counts, the rest given to the largest remainders (ties at random); a zero
+    stays zero.
+
+    >>> scaled_counts(np.array([0, 1, 3, 6]), 13, np.random.default_rng(0))
+    array([0, 1, 4, 8])
+    """
+    c = np.clip(np.nan_to_num(np.asarray(counts, dtype=np.float64)), 0, None).round()
+    total = c.sum()
+    if total <= 0 or target <= 0:
+        return c.astype(np.int64)
+    exact = c * (target / total)
+    base = np.floor(exact)
+    short = int(np.rint(target - base.sum()))
+    if short > 0:
+        remainder = exact - base + rng.random(len(c)) * 1e-9 * (c > 0)
+        base[np.argpartition(-remainder, short - 1)[:short]] += 1
+    return base.astype(np.int64)
 
 
 def _free_key_column(plan: TablePlan) -> str:
