@@ -13,7 +13,8 @@ Two real databases:
 
 For each: fit and sample seconds, the process's peak memory, per relation the
 integrity, orphan and missing shares and the KS distance of children per parent
-(``synthtab.relational.evaluation.relation_scores``), per table the mean KS of the
+(``synthtab.relational.evaluation.relation_scores``) and the parent-child detection
+AUC (a classifier on child rows joined to their parent's columns), per table the mean KS of the
 numeric columns and mean total-variation distance of the labels, and the rank
 correlation of parent and child columns across each relation, real against synthetic.
 
@@ -43,7 +44,11 @@ from scipy.stats import ks_2samp
 
 from synthtab import MultiTableSynthesizer
 from synthtab.relational import Relation
-from synthtab.relational.evaluation import cross_table_correlations, relation_scores
+from synthtab.relational.evaluation import (
+    cross_table_correlations,
+    parent_child_detection,
+    relation_scores,
+)
 
 Tables = dict[str, pd.DataFrame]
 #: relation -> (parent column, child column) pairs whose joined correlation is compared
@@ -145,7 +150,10 @@ def report(
             }
         )
     print(pd.DataFrame(shapes).to_string(index=False, float_format="%.3f"))
-    print(relation_scores(real, synthetic, relations).to_string(index=False, float_format="%.3f"))
+    scores = relation_scores(real, synthetic, relations)
+    detection = parent_child_detection(real, synthetic, relations, primary_keys=primary)
+    scores["detection_auc"] = detection["detection_auc"].to_numpy()
+    print(scores.to_string(index=False, float_format="%.3f"))
     known = {str(r): r for r in relations}
     correlations = [
         cross_table_correlations(real, synthetic, known[name], wanted)

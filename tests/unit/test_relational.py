@@ -14,7 +14,11 @@ from synthtab.relational import (
     detect_primary_keys,
     detect_relations,
 )
-from synthtab.relational.evaluation import cross_table_correlations, relation_scores
+from synthtab.relational.evaluation import (
+    cross_table_correlations,
+    parent_child_detection,
+    relation_scores,
+)
 
 
 def bank(seed: int = 0, n_customers: int = 240) -> dict[str, pd.DataFrame]:
@@ -304,3 +308,28 @@ def test_a_one_table_model_file_is_not_read_as_a_database(tmp_path) -> None:
     )
     with pytest.raises(ModelFileError, match="one-table model"):
         MultiTableSynthesizer.load(path)
+
+
+def _shop(seed: int, n: int = 400) -> dict[str, pd.DataFrame]:
+    """customers -> orders, an order's amount twice its customer's age."""
+    rng = np.random.default_rng(seed)
+    customers = pd.DataFrame({"customer_id": np.arange(n), "age": rng.integers(20, 80, n)})
+    owner = rng.integers(0, n, 3 * n)
+    amount = 2.0 * customers["age"].to_numpy()[owner] + rng.normal(0, 3, 3 * n)
+    orders = pd.DataFrame({"order_id": np.arange(3 * n), "customer_id": owner, "amount": amount})
+    return {"customers": customers, "orders": orders}
+
+
+def test_parent_child_detection_finds_children_given_to_the_wrong_parents() -> None:
+    real, fresh = _shop(0), _shop(1)
+    shuffled = {**fresh, "orders": fresh["orders"].copy()}
+    shuffled["orders"]["customer_id"] = np.random.default_rng(2).permutation(
+        shuffled["orders"]["customer_id"].to_numpy()
+    )
+    relation = [Relation.parse("orders.customer_id -> customers.customer_id")]
+    keys = {"customers": ["customer_id"], "orders": ["order_id"]}
+    # each table alone is as real as ever; only the join tells them apart
+    same = parent_child_detection(real, fresh, relation, primary_keys=keys)["detection_auc"].item()
+    wrong = parent_child_detection(real, shuffled, relation, primary_keys=keys)
+    assert same < 0.6
+    assert wrong["detection_auc"].item() > 0.8
