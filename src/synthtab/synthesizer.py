@@ -468,7 +468,13 @@ class Synthesizer:
         Custom ``Predicate`` rules are saved by name only; pass their functions
         again as ``predicates={"name": fn}``.
         """
-        return cls.from_manifest(read_model_file(path), path, predicates=predicates)
+        manifest = read_model_file(path)
+        if "database" in manifest:
+            raise ModelFileError(
+                f"'{path}' holds a database model; load it with "
+                "synthtab.MultiTableSynthesizer.load."
+            )
+        return cls.from_manifest(manifest, path, predicates=predicates)
 
     @classmethod
     def from_manifest(

@@ -45,6 +45,7 @@ from synthtab.cli.render import (
 if TYPE_CHECKING:
     from synthtab import Synthesizer
 
+
 class _HelpWithoutPlaceholder:
     """--help is a flag: its help line shows no ``<bool>`` value placeholder."""
 
@@ -237,15 +238,65 @@ def fit(
             "`synthtab rules` shows them first. 'none': find none.",
         ),
     ] = "auto",
+    reference: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="TABLE",
+            help="Database: a table kept as it is (a public lookup); children point at its "
+            "real keys. Repeatable.",
+        ),
+    ] = None,
+    relation: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="'CHILD.COL -> PARENT.COL'",
+            help="Database: use exactly these foreign keys instead of detecting them. Repeatable.",
+        ),
+    ] = None,
+    key: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="TABLE=COL[,COL]",
+            help="Database: a table's primary key, where detection should not decide.",
+        ),
+    ] = None,
     overwrite: Overwrite = False,
 ) -> None:
-    """Learn a table (a file, or a database table) and save the fitted model."""
+    """Learn a table (a file, or a database table) and save the fitted model.
+
+    A folder of table files, or a database URL without --table, is a whole database:
+    its keys and relations are found (or read from the database), and one model of
+    all its tables is saved.
+    """
     params = {
         k: parse_value(v)
         for k, v in parse_pairs(param, option="--param", metavar="KEY=VALUE").items()
     }
     overrides = parse_pairs(override, option="--override", metavar="COLUMN=KIND[:DETAIL]")
+    keys = parse_pairs(key, option="--key", metavar="TABLE=COL[,COL]")
     with cli_errors():
+        from synthtab.io.database import is_database_source
+
+        if table is None and is_database_source(data):
+            from synthtab.cli.database import fit_database
+
+            if model != "auto":
+                _check_model_name(model)
+            table_only = {"--param": param, "--override": override, "--constraints": constraints,
+                          "--epsilon": epsilon, "--delta": delta}  # fmt: skip
+            fit_database(
+                data, output, model=model, seed=seed, rules=_rules_option(rules),
+                reference=reference or [], relations=relation or [], keys=keys,
+                table_only=table_only, overwrite=overwrite,
+            )  # fmt: skip
+            return
+        if reference or relation or keys:
+            from synthtab.errors import InvalidParameterError
+
+            raise InvalidParameterError(
+                "--reference, --relation and --key are for a database (a folder of table "
+                f"files, or a database URL without --table); '{data}' is one table."
+            )
         from synthtab import Synthesizer
         from synthtab.constraints.config import load_constraints
         from synthtab.io import check_writable, read_table
@@ -378,16 +429,28 @@ def rebalance(
 @app.command(cls=_Command)
 def sample(
     model_file: Annotated[Path, typer.Argument(help="A model saved by `synthtab fit`.")],
-    rows: Annotated[int, typer.Option("--rows", "-n", help="How many rows to generate.")],
     output: Annotated[
         str,
         typer.Option(
             "--output",
             "-o",
             help="Where to write the rows: a .csv, .tsv or .parquet file, or a database URL "
-            "(sqlite:///shop.db, postgresql://user@host/db) with --table.",
+            "(sqlite:///shop.db, postgresql://user@host/db) with --table. For a database "
+            "model: a new folder (one file per table) or a database URL.",
         ),
     ],
+    rows: Annotated[
+        int | None,
+        typer.Option("--rows", "-n", help="How many rows to generate (one-table models)."),
+    ] = None,
+    scale: Annotated[
+        float,
+        typer.Option(help="Database models: root tables this many times their real rows."),
+    ] = 1.0,
+    file_format: Annotated[
+        str,
+        typer.Option("--format", help="Database models writing a folder: csv, tsv or parquet."),
+    ] = "csv",
     table: Annotated[
         str | None, typer.Option(help="The new table to create when --output is a database URL.")
     ] = None,
@@ -415,6 +478,23 @@ def sample(
     """Generate rows from a saved model, streaming them to a file, a database or a dataset."""
     parse_pairs(condition, option="--condition", metavar="COLUMN=VALUE")  # usage errors first
     with cli_errors():
+        from synthtab.cli.database import is_database_model
+
+        if is_database_model(model_file):
+            from synthtab.cli.database import sample_database
+
+            _no_table_options(rows=rows, table=table, condition=condition, scheduler=scheduler)
+            sample_database(
+                model_file, output, scale=scale, seed=seed,
+                file_format=f".{file_format.lower().lstrip('.')}", overwrite=overwrite,
+            )  # fmt: skip
+            return
+        if rows is None:
+            from synthtab.errors import InvalidParameterError
+
+            raise InvalidParameterError(
+                f"Sampling the one-table model '{model_file}' needs --rows N (-n N)."
+            )
         _check_rows(rows)
         _check_sample_output(output, table, scheduler)
         if not table:
@@ -440,6 +520,18 @@ def sample(
         f"Wrote {rows:,} rows × {len(synth.schema_)} columns to {where} in {seconds:.2f} s{rate}.",
         soft_wrap=True,
     )
+
+
+def _no_table_options(**given: Any) -> None:
+    """Options of a one-table draw that a database draw does not take."""
+    from synthtab.errors import InvalidParameterError
+
+    named = [f"--{name}" for name, value in given.items() if value]
+    if named:
+        raise InvalidParameterError(
+            f"{', '.join(named)} apply to one-table models; a database model draws every "
+            "table (set its size with --scale)."
+        )
 
 
 def _check_sample_output(output: str, table: str | None, scheduler: str | None) -> None:
@@ -477,8 +569,14 @@ def _dask_client(scheduler: str | None) -> Any:
 def inspect(
     model_file: Annotated[Path, typer.Argument(help="A model saved by `synthtab fit`.")],
 ) -> None:
-    """Show a saved model: its schema, parameters and fit report."""
+    """Show a saved model: its schema, parameters and fit report (a database model: its
+    tables and relations)."""
     with cli_errors():
+        from synthtab.cli.database import inspect_database, is_database_model
+
+        if is_database_model(model_file):
+            inspect_database(model_file)
+            return
         synth = _load(model_file)
         report = synth.fit_report_.to_dict()
         params: dict[str, Any] = {

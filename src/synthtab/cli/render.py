@@ -175,8 +175,7 @@ def _instants(low: float | None, high: float | None) -> str:
     stamps = [None if v is None else pd.Timestamp(v, unit="s") for v in (low, high)]
     dates = all(s is None or s == s.normalize() for s in stamps)
     shown = [
-        "" if s is None else s.date().isoformat() if dates else s.isoformat(sep=" ")
-        for s in stamps
+        "" if s is None else s.date().isoformat() if dates else s.isoformat(sep=" ") for s in stamps
     ]
     return f"{shown[0]} to {shown[1]}"
 
@@ -212,9 +211,7 @@ def schema_table(schema: Any) -> Table:
     return table
 
 
-def mapping_table(
-    title: str, values: Mapping[str, Any], *, whole: Iterable[str] = ()
-) -> Table:
+def mapping_table(title: str, values: Mapping[str, Any], *, whole: Iterable[str] = ()) -> Table:
     """A two-column key/value table; values of the keys in ``whole`` are never shortened."""
     keep = set(whole)
     table = _titled(title)

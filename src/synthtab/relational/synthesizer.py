@@ -104,12 +104,22 @@ class MultiTableSynthesizer:
     # -- fit ------------------------------------------------------------------------
 
     def fit(
-        self, tables: Mapping[str, pd.DataFrame], relations: Sequence[Relation | str] | None = None
+        self,
+        tables: Mapping[str, pd.DataFrame],
+        relations: Sequence[Relation | str] | None = None,
+        *,
+        declared: Sequence[Relation | str] = (),
     ) -> Self:
-        """Learn ``tables`` (name -> DataFrame); ``relations`` as detected when None."""
+        """Learn ``tables`` (name -> DataFrame). ``relations``: exactly these, or when
+        None those detected; ``declared``: foreign keys the source itself states (a
+        database's constraints), kept first, detection adding only keys on other columns."""
         tables = _check_tables(tables)
         keys = self._keys(tables)
-        links = as_relations(relations) if relations is not None else detect_relations(tables, keys)
+        links = (
+            as_relations(relations)
+            if relations is not None
+            else _with_detected(as_relations(declared), tables, keys)
+        )
         for r in links:  # a declared relation names its parent's key
             keys.setdefault(r.parent, r.parent_columns)
         self._check_options(tables)
@@ -472,6 +482,20 @@ def _write_orphans(
     values = _object_values(table[cols[0]])
     values[orphan] = fresh[rng.integers(0, distinct, n)]
     table[cols[0]] = values
+
+
+def _with_detected(
+    declared: list[Relation], tables: Database, keys: dict[str, tuple[str, ...]]
+) -> list[Relation]:
+    for r in declared:
+        keys.setdefault(r.parent, r.parent_columns)
+    used = {(r.child, c) for r in declared for c in r.child_columns}
+    found = [
+        r
+        for r in detect_relations(tables, keys)
+        if not any((r.child, c) in used for c in r.child_columns)
+    ]
+    return [*declared, *found]
 
 
 def scaled_counts(counts: np.ndarray, target: int, rng: np.random.Generator) -> np.ndarray:
