@@ -179,9 +179,10 @@ def test_a_table_that_refers_to_itself_gets_a_tree_of_its_own_rows() -> None:
             "salary": np.round(rng.lognormal(10.5, 0.3, 97), -2),
         }
     )
-    db = MultiTableSynthesizer(seed=0).fit(
-        {"staff": staff}, relations=["staff.manager_id -> staff.employee_id"]
-    )
+    assert [str(r) for r in detect_relations({"staff": staff}, {"staff": ("employee_id",)})] == [
+        "staff.manager_id -> staff.employee_id"  # named for a role, found by its values
+    ]
+    db = MultiTableSynthesizer(seed=0).fit({"staff": staff})
     out = db.sample(scale=1.0)["staff"]
     ids = set(out["employee_id"])
     managers = out["manager_id"].dropna()

@@ -187,10 +187,31 @@ def detect_relations(tables: Tables, primary_keys: Mapping[str, Sequence[str]]) 
             if scored:
                 _, parent, best_key = max(scored, key=lambda item: item[0])
                 found.append(Relation(child, (column,), parent, best_key))
+            elif len(own) == 1 and _points_at_own_rows(frame, column, own[0], tables):
+                found.append(Relation(child, (column,), child, own))
         for parent, key in primary_keys.items():
             if len(key) > 1:
                 found += _composite_relation(child, frame, parent, tuple(key), tables[parent])
     return sorted(found, key=str)
+
+
+def _points_at_own_rows(frame: pd.DataFrame, column: str, key: str, tables: Tables) -> bool:
+    """A self-reference named for a role, not a table (``manager_id``, ``parent_id``,
+    ``reports_to`` -> ``employees.employee_id``): nine in ten of its values are the
+    table's own keys."""
+    col = column.lower()
+    stem = col.removesuffix("_id")
+    stems = {n.lower() for n in tables} | {n.lower().rstrip("s") for n in tables}
+    roles = ("reports_to", "parent", "manager", "boss", "supervisor")
+    if not (col.endswith("_id") or col in roles) or stem in stems:
+        return False
+    series, keys = frame[column], frame[key]
+    if not _same_key_type(series, keys):
+        return False
+    distinct = pd.unique(series.dropna())
+    if len(distinct) < 2:
+        return False
+    return float(np.isin(distinct, keys.to_numpy()).mean()) >= UNNAMED_INCLUSION
 
 
 def _composite_relation(
