@@ -135,8 +135,10 @@ def parent_child_detection(
     rng = np.random.default_rng(seed)
     rows = []
     for relation in relations:
-        joined = [_joined_rows(t, relation, keys, rng, max_rows) for t in (real, synthetic)]
-        rows.append({"relation": str(relation), "detection_auc": _grouped_auc(*joined, seed)})
+        pair = [_joined_rows(t, relation, keys, rng, max_rows) for t in (real, synthetic)]
+        rows.append(
+            {"relation": str(relation), "detection_auc": _grouped_auc(pair[0], pair[1], seed)}
+        )
     return pd.DataFrame(rows)
 
 
