@@ -19,6 +19,7 @@ from synthtab.relational.evaluation import (
     parent_child_detection,
     relation_scores,
 )
+from synthtab.relational.plan import hierarchy_depth
 
 
 def bank(seed: int = 0, n_customers: int = 240) -> dict[str, pd.DataFrame]:
@@ -334,3 +335,27 @@ def test_parent_child_detection_finds_children_given_to_the_wrong_parents() -> N
     wrong = parent_child_detection(real, shuffled, relation, primary_keys=keys)
     assert same < 0.6
     assert wrong["detection_auc"].item() > 0.8
+
+
+def test_a_hierarchy_keeps_one_top_and_its_depth_shares() -> None:
+    # one chief, 8 heads, 60 leads, the rest staff: a rare top is drawn all the same
+    rng = np.random.default_rng(4)
+    level = np.r_[0, np.full(8, 1), np.full(60, 2), np.full(531, 3)]
+    manager = np.full(len(level), -1)
+    for depth in (1, 2, 3):
+        below = np.flatnonzero(level == depth)
+        manager[below] = rng.choice(np.flatnonzero(level == depth - 1), len(below))
+    staff = pd.DataFrame(
+        {
+            "employee_id": np.arange(1, len(level) + 1),
+            "manager_id": pd.array(np.where(manager >= 0, manager + 1, 0), dtype="Int64"),
+            "salary": np.round(200_000 * 0.6**level * rng.lognormal(0, 0.1, len(level)), -2),
+        }
+    )
+    staff.loc[manager < 0, "manager_id"] = pd.NA
+    for seed in (0, 1, 2):
+        out = MultiTableSynthesizer(seed=seed).fit({"staff": staff}).sample()["staff"]
+        depth = hierarchy_depth(out["employee_id"], out["manager_id"])
+        assert out["manager_id"].isna().sum() == 1
+        shares = np.bincount(depth, minlength=4) / len(depth)
+        np.testing.assert_allclose(shares, np.bincount(level) / len(level), atol=0.03)
