@@ -41,6 +41,7 @@ _EXPORTS = {
     "evaluate": "synthtab.evaluation",
     "DPConfig": "synthtab.privacy",
     "MultiTableSynthesizer": "synthtab.relational",
+    "SequenceSynthesizer": "synthtab.sequences",
 }
 
 __all__ = [*_EXPORTS, "__version__"]
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
     from synthtab.relational import MultiTableSynthesizer  # noqa: F401
     from synthtab.sampling.conditions import ClassMix, Condition  # noqa: F401
     from synthtab.schema import ColumnKind, ColumnSpec, TableSchema, infer_schema  # noqa: F401
+    from synthtab.sequences import SequenceSynthesizer  # noqa: F401
     from synthtab.synthesizer import Synthesizer, load  # noqa: F401
 
 

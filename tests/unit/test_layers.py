@@ -29,7 +29,7 @@ LAYERS: list[set[str]] = [
     {"persistence"},
     {"evaluation"},
     {"synthesizer"},
-    {"rebalance", "relational"},
+    {"rebalance", "relational", "sequences"},
     {"synthtab"},
     {"cli"},
 ]

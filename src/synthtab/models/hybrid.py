@@ -32,7 +32,7 @@ from synthtab.models.copula import CopulaParams, GaussianCopulaModel
 from synthtab.models.grouping import column_units, dependence, dependence_groups
 from synthtab.models.params import Int, Real, param
 from synthtab.models.registry import model_registry
-from synthtab.models.trees import TreeLeafParams, _fit_step, _Step, feature_order
+from synthtab.models.trees import TreeLeafParams, TreeStep, feature_order, fit_step
 from synthtab.random import integer_seed
 
 
@@ -73,12 +73,12 @@ class HybridModel(Model[HybridParams]):
         rng = context.rng
         copula_seed, seeds = integer_seed(rng), [integer_seed(rng) for _ in order]
         jobs = [delayed(self._fit_copula)(table, copula_seed)] + [
-            delayed(_fit_step)(table.values, order[:k], order[k], layout, self.params, seeds[k])
+            delayed(fit_step)(table.values, order[:k], order[k], layout, self.params, seeds[k])
             for k in range(self.smooth_.size, len(order))
         ]
         fitted = list(Parallel(n_jobs=-1, prefer="threads")(jobs))
         self.copula_: GaussianCopulaModel | None = fitted[0]
-        self.steps_: list[_Step] = fitted[1:]
+        self.steps_: list[TreeStep] = fitted[1:]
         context.report.notes.extend(_describe(layout, units, smooth, mixed))
         context.done()
 
@@ -114,7 +114,7 @@ class HybridModel(Model[HybridParams]):
         if state["copula"] is not None:
             params = CopulaParams(grid_size=self.params.grid_size)
             self.copula_ = GaussianCopulaModel.from_state_dict(params, state["copula"])
-        self.steps_ = [_Step.from_state(item) for item in state["steps"]]
+        self.steps_ = [TreeStep.from_state(item) for item in state["steps"]]
 
 
 def _label_share(layout: Layout, units: list[list[int]], group: list[int]) -> float:

@@ -67,7 +67,7 @@ class TreesParams(TreeLeafParams):
 
 
 @dataclass
-class _Step:
+class TreeStep:
     """One feature's tree (a single leaf for the first) and its leaves' training values."""
 
     target: int
@@ -146,7 +146,7 @@ class _Step:
         }
 
     @classmethod
-    def from_state(cls, state: State) -> _Step:
+    def from_state(cls, state: State) -> TreeStep:
         arrays: dict[str, Any] = {k: np.asarray(v) for k, v in state.items() if k != "target"}
         return cls(target=int(state["target"]), **arrays)
 
@@ -171,10 +171,10 @@ class TreesModel(Model[TreesParams]):
         x = table.values
         seeds = [integer_seed(context.rng) for _ in order]
         jobs = (
-            delayed(_fit_step)(x, order[:k], order[k], table.layout, self.params, seeds[k])
+            delayed(fit_step)(x, order[:k], order[k], table.layout, self.params, seeds[k])
             for k in range(len(order))
         )
-        self.steps_: list[_Step] = list(Parallel(n_jobs=-1, prefer="threads")(jobs))
+        self.steps_: list[TreeStep] = list(Parallel(n_jobs=-1, prefer="threads")(jobs))
         context.report.notes.append("feature order: " + ", ".join(_names(table.layout, order)))
         context.done()
 
@@ -189,7 +189,7 @@ class TreesModel(Model[TreesParams]):
         return {"steps": [step.to_state() for step in self.steps_]}
 
     def _load_state(self, state: State) -> None:
-        self.steps_ = [_Step.from_state(item) for item in state["steps"]]
+        self.steps_ = [TreeStep.from_state(item) for item in state["steps"]]
 
 
 def feature_order(layout: Layout, first: Iterable[str] = ()) -> list[int]:
@@ -234,7 +234,7 @@ MAX_CANDIDATES = 1_000
 _HOPELESS = 20
 
 
-def draw_chain(steps: Sequence_[_Step], n: int, rng: np.random.Generator) -> np.ndarray:
+def draw_chain(steps: Sequence_[TreeStep], n: int, rng: np.random.Generator) -> np.ndarray:
     """``n`` rows drawn feature after feature along the chain."""
     x = np.zeros((n, len(steps)))
     for step in steps:
@@ -243,7 +243,7 @@ def draw_chain(steps: Sequence_[_Step], n: int, rng: np.random.Generator) -> np.
 
 
 def sample_within(
-    steps: Sequence_[_Step],
+    steps: Sequence_[TreeStep],
     n: int,
     bounds: Mapping[int, tuple[float, float]],
     rng: np.random.Generator,
@@ -272,7 +272,7 @@ def sample_within(
 
 
 def _chain_within(
-    steps: Sequence_[_Step],
+    steps: Sequence_[TreeStep],
     size: int,
     bounds: Mapping[int, tuple[float, float]],
     rng: np.random.Generator,
@@ -293,11 +293,26 @@ def _names(layout: Layout, order: list[int]) -> list[str]:
     return [f"{layout.spans[i].column}:{layout.spans[i].role}" for i in order]
 
 
-def _fit_step(
+def fit_step(
     x: np.ndarray, inputs: list[int], target: int, layout: Layout, params: TreeLeafParams, seed: int
-) -> _Step:
+) -> TreeStep:
+    return grow_step(
+        x, inputs, target, discrete=layout.spans[target].discrete, params=params, seed=seed
+    )
+
+
+def grow_step(
+    x: np.ndarray,
+    inputs: list[int],
+    target: int,
+    *,
+    discrete: bool,
+    params: TreeLeafParams,
+    seed: int,
+) -> TreeStep:
+    """Column ``target`` of ``x`` as a tree on the columns ``inputs`` (its marginal when
+    there are none), its leaves holding the training values to draw from."""
     y = x[:, target]
-    discrete = layout.spans[target].discrete
     if inputs:
         tree = _grow(x[:, inputs].astype(np.float32), y, discrete, params, seed)
         left, right = tree.children_left, tree.children_right
@@ -338,7 +353,7 @@ def _with_leaves(
     y: np.ndarray,
     leaf: np.ndarray,
     smoothing: float,
-) -> _Step:
+) -> TreeStep:
     nodes = left.size
     order = np.argsort(leaf, kind="stable")
     count = np.bincount(leaf, minlength=nodes)
@@ -354,7 +369,7 @@ def _with_leaves(
     high = np.full(nodes, -np.inf)
     np.minimum.at(low, leaf, y)
     np.maximum.at(high, leaf, y)
-    return _Step(
+    return TreeStep(
         target=target,
         inputs=inputs,
         left=left.astype(np.int64),
