@@ -13,6 +13,7 @@ from synthtab.errors import (
     InvalidParameterError,
     ModelFileError,
     NotFittedError,
+    OutputError,
     PrivacyBudgetError,
 )
 from synthtab.sequences import SequenceSynthesizer
@@ -121,6 +122,24 @@ def test_same_seed_same_histories_and_the_model_file_keeps_them(fitted, syntheti
     again = SequenceSynthesizer.load(path)
     assert again.sample().equals(synthetic)
     assert again.sample(20, seed=3).equals(fitted.sample(20, seed=3))
+
+
+def test_histories_stream_to_a_file_block_by_block(fitted, monkeypatch, tmp_path):
+    import synthtab.sequences.synthesizer as module
+
+    whole = fitted.sample(60, seed=4)
+    monkeypatch.setattr(module, "BLOCK_EVENTS", 50)  # many blocks of whole histories
+    blocks = list(fitted.sample_batches(60, seed=4))
+    assert len(blocks) > 5
+    keys = [set(block["patient"]) for block in blocks]
+    assert sum(map(len, keys)) == len(set().union(*keys)) == 60  # whole histories a block
+    path = fitted.sample_to(tmp_path / "visits.parquet", 60, seed=4)
+    written = pd.read_parquet(path)
+    assert len(written) == sum(map(len, blocks))
+    assert written["patient"].nunique() == 60 == whole["patient"].nunique()
+    with pytest.raises(OutputError):
+        fitted.sample_to(tmp_path / "visits.xlsx", 5)
+    assert not (tmp_path / "visits.xlsx").exists()
 
 
 def test_a_fixed_calendar_is_kept_exactly():

@@ -318,6 +318,22 @@ class SequenceSynthesizer:
                 blocks.block_rng(k),
             )
 
+    def sample_to(
+        self,
+        path: str | os.PathLike[str],
+        n_entities: int | None = None,
+        *,
+        seed: int | None = None,
+        conditions: Conditions = None,
+    ) -> Path:
+        """Stream the histories of :meth:`sample` to a ``.parquet``, ``.csv`` or ``.tsv``
+        file, a block of whole histories at a time (memory bounded by a block; the file
+        appears whole, or not at all)."""
+        from synthtab.io.streaming import write_batches
+
+        batches = self.sample_batches(n_entities, seed=seed, conditions=conditions)
+        return write_batches(batches, path)
+
     def _fresh_keys(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """``n`` distinct keys of the real keys' shape, none of them a real key (known
         only by hash: the model file holds no real key)."""
