@@ -219,7 +219,7 @@ class SequenceSynthesizer:
             histories.lengths,
             encoded.values,
             discrete=np.array([s.discrete for s in layout.spans]),
-            order=event_order(layout, time),
+            order=event_order(layout, time, encoded.values, seeds.rng("order")),
             time_feature=time,
             grid=_grid(encoder),
             min_leaf=self.min_leaf or adaptive_min_leaf(len(events)),
@@ -570,19 +570,50 @@ def _grid(encoder: TableEncoder) -> np.ndarray:
     return np.asarray(steps, dtype=np.float64)
 
 
-def event_order(layout: Layout, time: int) -> list[int]:
+def event_order(
+    layout: Layout, time: int, values: np.ndarray, rng: np.random.Generator
+) -> list[int]:
     """Labels and missing indicators (fewest values first), then the order column's
-    gap, then numbers. Labels lead because an event's labels carry on from the last
-    event's (a plane's next destination) while its numbers follow from its labels (the
-    distance of that route): drawn the other way, noisy numbers would pick the labels
-    and break their transitions (nycflights13 destinations: transition TV 0.45 -> 0.24).
-    The gap comes after them: drawn before, its tree's errors moved cancellations
-    (flights' missing departure times 0.027 -> 0.040 drawn from real contexts)."""
+    gap, then numbers, those the other numbers explain best last.
+
+    Labels lead because an event's labels carry on from the last event's (a plane's next
+    destination) while its numbers follow from its labels (the distance of that route):
+    drawn the other way, noisy numbers would pick the labels and break their transitions
+    (nycflights13 destinations: transition TV 0.45 -> 0.24). The gap comes after them:
+    drawn before, its tree's errors moved cancellations (missing departure times 0.027
+    -> 0.040 drawn from real contexts). A number nearly determined by the others (a
+    departure time by its schedule and delay) comes last, where its tree has little to
+    add; drawn first, the others' trees would read the noise of each draw as a cause
+    (mean delay 14.8 real, 24.7 -> 19.5 synthetic on 1,000 planes).
+    """
     spans = layout.spans
     base = feature_order(layout)
     labels = [i for i in base if spans[i].discrete and spans[i].role != "missing"]
-    rest = [i for i in base if i not in labels and i != time]
-    return [*labels, time, *rest]
+    numbers = [i for i in base if i not in labels and i != time and not spans[i].discrete]
+    explained = _explained(values, numbers, rng)
+    order = [*labels, time]
+    for j in sorted(numbers, key=lambda j: (explained[j], j)):
+        order += [i for i in base if i not in order and spans[i].column == spans[j].column]
+    return order + [i for i in base if i not in order]
+
+
+def _explained(
+    values: np.ndarray, numbers: list[int], rng: np.random.Generator
+) -> dict[int, float]:
+    """Per number, the share of its variance a shallow tree on the other numbers explains
+    (on at most 5,000 events)."""
+    from sklearn.tree import DecisionTreeRegressor
+
+    rows = values[rng.choice(len(values), min(5_000, len(values)), replace=False)]
+    out = {}
+    for j in numbers:
+        others = [k for k in numbers if k != j]
+        if not others or np.std(rows[:, j]) == 0:
+            out[j] = 0.0
+            continue
+        tree = DecisionTreeRegressor(max_depth=8, min_samples_leaf=20, random_state=0)
+        out[j] = float(tree.fit(rows[:, others], rows[:, j]).score(rows[:, others], rows[:, j]))
+    return out
 
 
 def adaptive_min_leaf(n_events: int) -> int:
