@@ -246,6 +246,10 @@ def test_bad_tables_and_options_are_refused_with_the_reason(real, fitted, tmp_pa
     )
     with pytest.raises(ModelFileError, match="no history model"):
         SequenceSynthesizer.load(single)
+    damaged = tmp_path / "damaged.synth"
+    _damage_first_tree(fitted.save(tmp_path / "good.synth"), damaged)
+    with pytest.raises(ModelFileError, match="damaged"):
+        SequenceSynthesizer.load(damaged)
     with pytest.raises(DataValidationError, match="lacks the columns"):
         fitted.continue_histories(real[["patient", "visit"]], steps=2)
 
@@ -270,3 +274,22 @@ def test_history_privacy_share_is_half_for_a_fresh_draw_and_flags_copies():
     new = sequence_scores(train, fresh, entity="patient", order_by="visit", holdout=holdout)
     assert copies.scores["entity_dcr_share"] == 1.0
     assert new.scores["entity_dcr_share"] == pytest.approx(0.5, abs=0.1)
+
+
+def _damage_first_tree(source, target) -> None:
+    """A model file whose first event tree points at nodes it does not have."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(source) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    arrays_name = next(name for name in members if name.endswith(".npz"))
+    arrays = dict(np.load(io.BytesIO(members[arrays_name]), allow_pickle=False))
+    key = next(k for k in arrays if k.startswith("events/first/steps/1/") and k.endswith("left"))
+    arrays[key] = np.full_like(arrays[key], 10**6)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    members[arrays_name] = buffer.getvalue()
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)

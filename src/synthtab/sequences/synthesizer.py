@@ -49,6 +49,7 @@ from synthtab.errors import (
     NotFittedError,
     PrivacyBudgetError,
     SamplingError,
+    SynthtabError,
 )
 from synthtab.models.trees import feature_order
 from synthtab.persistence import read_model_file, write_model_file
@@ -539,7 +540,21 @@ class SequenceSynthesizer:
             if isinstance(exc, ModelFileError):
                 raise
             raise ModelFileError(f"'{path}' is incomplete or damaged ({exc!r}).") from exc
+        synth._check_loaded(path)
         return synth
+
+    def _check_loaded(self, path: str | os.PathLike[str]) -> None:
+        """Draw two histories: arrays that do not fit together fail here, as a
+        ModelFileError, not as an IndexError in the user's first sample."""
+        try:
+            self.sample(2)
+        except SynthtabError:
+            return  # a refusal a fitted model can give too
+        except Exception as exc:
+            raise ModelFileError(
+                f"'{path}' is damaged: its model cannot draw histories "
+                f"({type(exc).__name__}: {exc}). Refit the model."
+            ) from exc
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "model_"):
